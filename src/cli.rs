@@ -1,0 +1,672 @@
+//! Every clap type of learnlog: the command line is an interface (shell
+//! aliases and cron scripts depend on it), so it lives in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "learnlog",
+    version,
+    about = "A personal learning tracker: goals, courses, study sessions, projects.",
+    long_about = "learnlog records goals, course enrollments, study sessions and self-made \
+                  projects in one local SQLite file, and turns them into streaks, completion \
+                  odds, commitment reports and a portfolio.",
+    after_help = "Examples:\n  learnlog add course \"Machine Learning\" --platform coursera --units 11 --deadline +8w\n  learnlog checkin ml 45m\n  learnlog status --short",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Database file (default: LEARNLOG_DB, config `database`, then the platform data dir)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Config file (default: LEARNLOG_CONFIG, then the platform config dir)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print one JSON document instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print nothing on success for commands that change data
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add a goal, a course or a project
+    #[command(subcommand)]
+    Add(AddCommand),
+    /// List records
+    #[command(after_help = "Examples:\n  learnlog list courses --all\n  learnlog list sessions --since -7d --limit 20")]
+    List(ListArgs),
+    /// Show one record in full
+    #[command(after_help = "Examples:\n  learnlog show ml\n  learnlog show session 42")]
+    Show(ShowArgs),
+    /// Change a record
+    #[command(after_help = "Examples:\n  learnlog edit ml --deadline 2027-01-31\n  learnlog edit session 42 --minutes 50")]
+    Edit(EditArgs),
+    /// Complete a course, ship a project, achieve a goal
+    #[command(after_help = "Example:\n  learnlog done ml --credential https://coursera.org/verify/XYZ --score 96")]
+    Done(DoneArgs),
+    /// Abandon a course, project or goal, honestly recorded
+    #[command(after_help = "Example:\n  learnlog drop rust-book --reason \"no time this term\"")]
+    Drop(DropArgs),
+    /// Pause a course or project (it stops counting as active)
+    #[command(after_help = "Example:\n  learnlog pause ml")]
+    Pause(RefArg),
+    /// Resume a paused course or project
+    #[command(after_help = "Example:\n  learnlog resume ml")]
+    Resume(RefArg),
+    /// Delete a record (undo can bring it back)
+    #[command(after_help = "Examples:\n  learnlog rm old-course --yes\n  learnlog rm session 42 --yes")]
+    Rm(RmArgs),
+    /// Reverse the last change
+    #[command(after_help = "Examples:\n  learnlog undo\n  learnlog undo --list")]
+    Undo(UndoArgs),
+    /// Log a study session
+    #[command(after_help = "Examples:\n  learnlog checkin ml 45m --units 1\n  learnlog checkin 1h30m --date yesterday --at 9pm\n  learnlog checkin            # default_minutes of general study")]
+    Checkin(CheckinArgs),
+    /// Set the absolute number of units done in a course
+    #[command(after_help = "Examples:\n  learnlog progress ml 5\n  learnlog progress ml 5/12")]
+    Progress(ProgressArgs),
+    /// The daily dashboard
+    #[command(after_help = "Examples:\n  learnlog status\n  learnlog status --short     # one line for a shell prompt")]
+    Status(StatusArgs),
+    /// Print a nudge when today has no check-in (for cron)
+    #[command(after_help = "Example (crontab):\n  0 20 * * * learnlog remind --exit-code || notify-send learnlog \"$(learnlog remind)\"")]
+    Remind(RemindArgs),
+    /// Declare rest days in advance
+    #[command(after_help = "Examples:\n  learnlog rest tomorrow --reason travel\n  learnlog rest 2026-12-24..2026-12-26")]
+    Rest(RestArgs),
+    /// Make or change a pledge, or end one
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "Examples:\n  learnlog pledge ml 5h/week --stake \"$20 to charity\" --referee ana@example.org\n  learnlog pledge all 30m/day\n  learnlog pledge end 3"
+    )]
+    Pledge(PledgeArgs),
+    /// Mark an owed stake as paid
+    #[command(after_help = "Example:\n  learnlog settle 1 --note \"paid to the charity\"")]
+    Settle(SettleArgs),
+    /// Daily and weekly streaks
+    #[command(after_help = "Examples:\n  learnlog streak\n  learnlog streak ml")]
+    Streak(StreakArgs),
+    /// Completion odds of active courses
+    #[command(after_help = "Examples:\n  learnlog odds\n  learnlog odds ml --explain")]
+    Odds(OddsArgs),
+    /// Commitment report for a period
+    #[command(after_help = "Examples:\n  learnlog report\n  learnlog report --last-week --format markdown\n  learnlog report --from 2026-01-01 --to 2026-03-31 --json")]
+    Report(ReportArgs),
+    /// GitHub-style calendar of study minutes
+    #[command(after_help = "Examples:\n  learnlog heatmap\n  learnlog heatmap --year 2026\n  learnlog heatmap ml --weeks 12")]
+    Heatmap(HeatmapArgs),
+    /// What to do today, ranked, with reasons
+    #[command(after_help = "Example:\n  learnlog next")]
+    Next,
+    /// Projects, credentials and hours: a portfolio
+    #[command(after_help = "Examples:\n  learnlog portfolio\n  learnlog portfolio --format json-resume > resume.json")]
+    Portfolio(PortfolioArgs),
+    /// Export the record
+    #[command(after_help = "Examples:\n  learnlog export --out learnlog.json\n  learnlog export --format csv --table sessions\n  learnlog export --format ics --out study.ics")]
+    Export(ExportArgs),
+    /// Import a learnlog export or a Timewarrior export
+    #[command(after_help = "Examples:\n  learnlog import learnlog.json --dry-run\n  timew export | learnlog import - --format timewarrior")]
+    Import(ImportArgs),
+    /// Copy the database with SQLite's online backup
+    #[command(after_help = "Example:\n  learnlog backup ~/learnlog-backup.db")]
+    Backup(BackupArgs),
+    /// Create the database now
+    #[command(after_help = "Example:\n  learnlog init")]
+    Init,
+    /// Show or change the configuration
+    #[command(after_help = "Examples:\n  learnlog config path\n  learnlog config set default_minutes 45\n  learnlog config get streak.freeze_every")]
+    Config(ConfigArgs),
+    /// Print shell completions
+    #[command(after_help = "Example:\n  learnlog completions bash > ~/.local/share/bash-completion/completions/learnlog")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  learnlog man > ~/.local/share/man/man1/learnlog.1")]
+    Man,
+    /// Run the reports on a throwaway sample database
+    #[command(after_help = "Example:\n  learnlog demo")]
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddCommand {
+    /// Add a goal
+    #[command(after_help = "Example:\n  learnlog add goal \"Become a data engineer\" --by 2027-06-30 --why \"a job I enjoy\"")]
+    Goal(GoalFields),
+    /// Add a course enrollment
+    #[command(after_help = "Example:\n  learnlog add course \"Machine Learning Specialization\" --platform coursera --price 49 --units 11 --unit-name week --deadline +10w --pledge 4h/week")]
+    Course(CourseFields),
+    /// Add a self-made project
+    #[command(after_help = "Example:\n  learnlog add project \"Bird classifier\" --skills python,pytorch --course ml --url https://github.com/me/birds")]
+    Project(ProjectFields),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GoalFields {
+    /// Title
+    pub title: String,
+    /// Target date
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// Why it matters to you
+    #[arg(long, value_name = "TEXT")]
+    pub why: Option<String>,
+    /// Reference name (default: made from the title)
+    #[arg(long, value_name = "S")]
+    pub slug: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CourseFields {
+    /// Title
+    pub title: String,
+    #[command(flatten)]
+    pub opts: CourseOpts,
+    /// Pledge a rate right away (same as `learnlog pledge COURSE RATE`)
+    #[arg(long, value_name = "RATE")]
+    pub pledge: Option<String>,
+    /// Reference name (default: made from the title)
+    #[arg(long, value_name = "S")]
+    pub slug: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CourseOpts {
+    /// Platform (coursera, edx, udacity, futurelearn, khan-academy, swayam, udemy, linkedin-learning, mit-ocw, or any text)
+    #[arg(long, value_name = "P")]
+    pub platform: Option<String>,
+    /// Course page
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Certificate track
+    #[arg(long, value_name = "audit|verified")]
+    pub track: Option<String>,
+    /// Price paid: 49, 49.99EUR, "$49"
+    #[arg(long, value_name = "MONEY")]
+    pub price: Option<String>,
+    /// Number of units in the course
+    #[arg(long, value_name = "N")]
+    pub units: Option<i64>,
+    /// What a unit is called (module, week, lesson…)
+    #[arg(long, value_name = "NAME")]
+    pub unit_name: Option<String>,
+    /// Nominal length in weeks
+    #[arg(long, value_name = "N")]
+    pub weeks: Option<i64>,
+    /// Start date (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// Deadline
+    #[arg(long, value_name = "DATE")]
+    pub deadline: Option<String>,
+    /// complete (default) or explore
+    #[arg(long, value_name = "complete|explore")]
+    pub intent: Option<String>,
+    /// The goal it serves
+    #[arg(long, value_name = "REF")]
+    pub goal: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ProjectFields {
+    /// Title
+    pub title: String,
+    #[command(flatten)]
+    pub opts: ProjectOpts,
+    /// Reference name (default: made from the title)
+    #[arg(long, value_name = "S")]
+    pub slug: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ProjectOpts {
+    /// Repository or demo
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// What it is
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Skills it shows, comma separated
+    #[arg(long, value_name = "a,b,c")]
+    pub skills: Option<String>,
+    /// The goal it serves
+    #[arg(long, value_name = "REF")]
+    pub goal: Option<String>,
+    /// A course whose skills it applies (repeatable)
+    #[arg(long = "course", value_name = "REF")]
+    pub courses: Vec<String>,
+    /// Due date
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+    /// idea or active (default: active)
+    #[arg(long, value_name = "idea|active")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListKind {
+    Goals,
+    Courses,
+    Projects,
+    Sessions,
+    Pledges,
+    Debts,
+    Rest,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// What to list (default: courses)
+    #[arg(value_enum)]
+    pub kind: Option<ListKind>,
+    /// Include finished, dropped and ended records
+    #[arg(long)]
+    pub all: bool,
+    /// Only records with this status
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// At most N rows (sessions: the latest N)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Sessions on or after this day
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A goal, course or project (slug, unique prefix or kind:slug), or `session`
+    pub target: String,
+    /// With `session`: its number
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// A goal, course or project, or `session`
+    pub target: String,
+    /// With `session`: its number
+    pub number: Option<String>,
+    /// New title
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// New reference name
+    #[arg(long, value_name = "S")]
+    pub slug: Option<String>,
+    /// Goal: target date
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// Goal: why it matters
+    #[arg(long, value_name = "TEXT")]
+    pub why: Option<String>,
+    #[command(flatten)]
+    pub course: CourseOpts,
+    /// Project: what it is
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Project: skills, comma separated
+    #[arg(long, value_name = "a,b,c")]
+    pub skills: Option<String>,
+    /// Project: a course it applies (repeatable; replaces the list)
+    #[arg(long = "course", value_name = "REF")]
+    pub courses: Vec<String>,
+    /// Project: due date
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+    /// Project: idea or active
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// Session: minutes
+    #[arg(long, value_name = "D")]
+    pub minutes: Option<String>,
+    /// Session: study day
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Session: note
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Session: course or project it was for (`none` for general study)
+    #[arg(long = "target", value_name = "REF")]
+    pub target_ref: Option<String>,
+    /// Session: Bloom level
+    #[arg(long, value_name = "BLOOM")]
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// A course, project or goal
+    pub reference: String,
+    /// When (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Course: certificate link
+    #[arg(long, value_name = "URL")]
+    pub credential: Option<String>,
+    /// Course: final score
+    #[arg(long, value_name = "N")]
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct DropArgs {
+    /// A course, project or goal
+    pub reference: String,
+    /// When (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Why
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RefArg {
+    /// A course or project (slug, unique prefix or kind:slug)
+    pub reference: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// A goal, course or project, or `session`
+    pub target: String,
+    /// With `session`: its number
+    pub number: Option<String>,
+    /// Do not ask (required when stdin is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// List the changes undo can reverse, newest first
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// A course or project and/or a duration, in either order
+    #[arg(value_name = "REF|DURATION", num_args = 0..=2)]
+    pub words: Vec<String>,
+    /// Units done in this session
+    #[arg(long, value_name = "N")]
+    pub units: Option<i64>,
+    /// Note
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Bloom level: remember, understand, apply, analyze, evaluate, create
+    #[arg(long, value_name = "BLOOM")]
+    pub level: Option<String>,
+    /// Study day (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Start time
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// A course
+    pub reference: String,
+    /// Units done, optionally with the new total: 5 or 5/12
+    #[arg(value_name = "N[/TOTAL]")]
+    pub units: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// One line for a shell prompt
+    #[arg(long)]
+    pub short: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Exit 3 when a nudge was printed
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestArgs {
+    /// A day or a range FROM..TO, today or later
+    #[arg(value_name = "DATE|FROM..TO")]
+    pub when: String,
+    /// Why
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PledgeArgs {
+    #[command(subcommand)]
+    pub action: Option<PledgeAction>,
+    /// A course, project, goal, or `all`
+    #[arg(value_name = "REF|all", required = true)]
+    pub target: Option<String>,
+    /// 5h/week, 90m/week, 4d/week, 3u/week, 30m/day
+    #[arg(value_name = "RATE", required = true)]
+    pub rate: Option<String>,
+    /// What you lose on a missed period: "$20 to charity"
+    #[arg(long, value_name = "TEXT")]
+    pub stake: Option<String>,
+    /// Who holds you to it
+    #[arg(long, value_name = "NAME")]
+    pub referee: Option<String>,
+    /// First day (snaps to the start of its period; default today)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day (snaps to the end of its period)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PledgeAction {
+    /// End a pledge (after the horizon)
+    End {
+        /// The pledge's number (see `learnlog list pledges`)
+        id: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SettleArgs {
+    /// The debt's number (see `learnlog list debts`)
+    pub debt: i64,
+    /// How it was paid
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StreakArgs {
+    /// Only this course or project
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OddsArgs {
+    /// Only this course
+    pub reference: Option<String>,
+    /// One line per factor of the model
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The current week (default)
+    #[arg(long, group = "period")]
+    pub week: bool,
+    /// The current month
+    #[arg(long, group = "period")]
+    pub month: bool,
+    /// The current year
+    #[arg(long, group = "period")]
+    pub year: bool,
+    /// The previous week
+    #[arg(long, group = "period")]
+    pub last_week: bool,
+    /// The previous month
+    #[arg(long, group = "period")]
+    pub last_month: bool,
+    /// First day (with --to)
+    #[arg(long, value_name = "DATE", requires = "to", conflicts_with = "period")]
+    pub from: Option<String>,
+    /// Last day (with --from)
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct HeatmapArgs {
+    /// Only this course or project
+    pub reference: Option<String>,
+    /// How many weeks back (default 26)
+    #[arg(long, value_name = "N", conflicts_with = "year")]
+    pub weeks: Option<u32>,
+    /// A calendar year
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PortfolioFormat {
+    Markdown,
+    JsonResume,
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PortfolioFormat::Markdown)]
+    pub format: PortfolioFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Ics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportTable {
+    Sessions,
+    Courses,
+    Projects,
+    Goals,
+    Pledges,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// The table, for csv
+    #[arg(long, value_enum, default_value_t = ExportTable::Sessions)]
+    pub table: ExportTable,
+    /// Write to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite an existing --out file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Learnlog,
+    Timewarrior,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read (`-` for stdin)
+    pub file: PathBuf,
+    /// What kind of file it is
+    #[arg(long, value_enum, default_value_t = ImportFormat::Learnlog)]
+    pub format: ImportFormat,
+    /// Say what would change, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (default: beside the database, dated)
+    pub path: Option<PathBuf>,
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: Option<ConfigAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the config file's path
+    Path,
+    /// Print the configuration in force (the default)
+    Show,
+    /// Print one key (dotted: streak.min_minutes)
+    Get { key: String },
+    /// Set one key in the config file
+    Set { key: String, value: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
+}

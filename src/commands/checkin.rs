@@ -1,0 +1,205 @@
+//! `learnlog checkin` and `learnlog progress`: the daily write, kept to one
+//! transaction.
+
+use anyhow::Result;
+use chrono::{Duration, Utc};
+
+use super::resolve;
+use crate::Ctx;
+use crate::cli::{CheckinArgs, ProgressArgs};
+use crate::domain::parse::{format_minutes, looks_like_duration, parse_bloom, parse_date, parse_duration, parse_time};
+use crate::domain::records::{Item, Kind, Session};
+use crate::error::{user, user_hint};
+use crate::store;
+
+/// REF and DURATION may come in either order; a word that parses as a
+/// duration is the duration.
+fn split_words(words: &[String]) -> Result<(Option<String>, Option<String>)> {
+    match words {
+        [] => Ok((None, None)),
+        [one] if looks_like_duration(one) || one.starts_with('-') => Ok((None, Some(one.clone()))),
+        [one] => Ok((Some(one.clone()), None)),
+        [a, b] => match (looks_like_duration(a) || a.starts_with('-'), looks_like_duration(b) || b.starts_with('-')) {
+            (false, true) => Ok((Some(a.clone()), Some(b.clone()))),
+            (true, false) => Ok((Some(b.clone()), Some(a.clone()))),
+            (true, true) => Err(user_hint(format!("two durations: '{a}' and '{b}'"), "give one course or project and one duration")),
+            (false, false) => {
+                // Neither parses: report the one that looks most like a duration attempt.
+                let bad = if b.starts_with(|c: char| c.is_ascii_digit()) { b } else { a };
+                let _ = parse_duration(bad)?;
+                Err(user_hint(format!("two references: '{a}' and '{b}'"), "give one course or project and one duration"))
+            }
+        },
+        _ => Err(user("too many words: give at most a reference and a duration")),
+    }
+}
+
+pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
+    let (reference, duration) = split_words(&args.words)?;
+    let minutes = match &duration {
+        Some(text) => parse_duration(text)?,
+        None => ctx.settings.default_minutes,
+    };
+    let today = ctx.clock.today();
+    let now = ctx.clock.now();
+    let day = args.date.as_deref().map(|d| parse_date(d, today)).transpose()?.unwrap_or(today);
+    if day > today {
+        return Err(user_hint(format!("{day} is in the future"), "a check-in is for today or an earlier day"));
+    }
+    let level = args.level.as_deref().map(parse_bloom).transpose()?;
+    if let Some(units) = args.units {
+        if units < 0 {
+            return Err(user_hint(format!("invalid --units {units}"), "use `learnlog progress REF N` to correct units done"));
+        }
+    }
+    // When it started: --at on the day; else a check-in for today has just ended.
+    let started_at = match &args.at {
+        Some(time) => {
+            let local = ctx.clock.local_moment(day, parse_time(time)?)?;
+            if local.with_timezone(&Utc) > now {
+                return Err(user_hint(format!("{day} at {time} is in the future"), "a check-in is logged after it starts"));
+            }
+            Some(local.with_timezone(&Utc))
+        }
+        None if day == today => Some(now - Duration::minutes(minutes)),
+        None => None,
+    };
+    // The study day is that of the start (a session crossing midnight stays on its day).
+    let study_day = match (&args.at, started_at) {
+        (None, Some(start)) => ctx.clock.study_day_at(start),
+        _ => day,
+    };
+    let utc_offset = ctx.clock.offset_at(started_at.unwrap_or(now)).local_minus_utc();
+    let note = args.note.clone().filter(|n| !n.trim().is_empty());
+    let summary = format!(
+        "checkin {}{} on {study_day}",
+        format_minutes(minutes),
+        reference.as_deref().map(|r| format!(" {r}")).unwrap_or_default()
+    );
+    let db = ctx.write_db()?;
+    let (session, resumed) = db.write(&summary, now, |conn| {
+        let (item, resumed) = match &reference {
+            Some(text) => {
+                let (item, resumed) = target_for_session(conn, text, now)?;
+                (Some(item), resumed)
+            }
+            None => (None, false),
+        };
+        let mut session = Session {
+            id: 0,
+            uuid: store::new_uuid(),
+            target: item.as_ref().map(|i| i.slug.clone()),
+            item_id: item.as_ref().map(|i| i.id),
+            study_day,
+            started_at,
+            utc_offset,
+            minutes,
+            units: args.units.unwrap_or(0),
+            note: note.clone(),
+            level: level.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        session.id = store::sessions::insert(conn, &session)?;
+        Ok((session, resumed))
+    })?;
+    if ctx.out.json {
+        return ctx.out.json_doc(&session);
+    }
+    if resumed {
+        ctx.out.done(format!("Resumed {} (it was paused).", session.target.as_deref().unwrap_or("")))?;
+    }
+    let on = session.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
+    let units = if session.units > 0 { format!(", {} units", session.units) } else { String::new() };
+    ctx.out.done(format!("Logged {}{on}{units} for {} (session #{}).", format_minutes(minutes), session.study_day, session.id))
+}
+
+/// The course or project a session is for; a paused one is resumed, a
+/// finished one refused.
+fn target_for_session(conn: &rusqlite::Connection, reference: &str, now: chrono::DateTime<Utc>) -> Result<(Item, bool)> {
+    let mut item = resolve(conn, reference, &[Kind::Course, Kind::Project])?;
+    match item.status.as_str() {
+        "completed" | "dropped" | "shipped" => Err(user_hint(
+            format!("{} {} is {}; no more sessions can be logged to it", item.kind, item.slug, item.status),
+            format!("`learnlog resume {}` reopens it, or log general study without a reference", item.slug),
+        )),
+        "paused" => {
+            item.status = "active".into();
+            item.updated_at = now;
+            store::items::update(conn, &item)?;
+            Ok((item, true))
+        }
+        "idea" => {
+            // Working on an idea makes it an active project.
+            item.status = "active".into();
+            item.updated_at = now;
+            store::items::update(conn, &item)?;
+            Ok((item, false))
+        }
+        _ => Ok((item, false)),
+    }
+}
+
+/// `progress REF N[/TOTAL]`: records the difference to the units done so far
+/// as a zero-minute session, so progress stays time-stamped.
+pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
+    let (done_text, total_text) = match args.units.split_once('/') {
+        Some((done, total)) => (done, Some(total)),
+        None => (args.units.as_str(), None),
+    };
+    let bad = || user_hint(format!("invalid progress '{}'", args.units), "write units done, optionally with the total: 5 or 5/12");
+    let target: i64 = done_text.trim().parse().map_err(|_| bad())?;
+    let total: Option<i64> = total_text.map(|t| t.trim().parse().map_err(|_| bad())).transpose()?;
+    if target < 0 || total.is_some_and(|t| t <= 0 || t < target) {
+        return Err(bad());
+    }
+    let now = ctx.clock.now();
+    let today = ctx.clock.today();
+    let utc_offset = ctx.clock.offset_now().local_minus_utc();
+    let db = ctx.write_db()?;
+    let (item, before) = db.write(&format!("progress {} {}", args.reference, args.units), now, |conn| {
+        let (mut item, _) = target_for_session(conn, &args.reference, now)?;
+        if item.kind != Kind::Course {
+            return Err(user(format!("{} is a {}; progress in units is for courses", item.slug, item.kind)));
+        }
+        if let Some(total) = total {
+            item.units_total = Some(total);
+            item.updated_at = now;
+            store::items::update(conn, &item)?;
+        }
+        if let Some(total) = item.units_total {
+            if target > total {
+                return Err(user_hint(format!("{target} is more than the {total} units of {}", item.slug), "give the new total: N/TOTAL"));
+            }
+        }
+        let before = store::items::units_done(conn, item.id)?;
+        if before != target {
+            let session = Session {
+                id: 0,
+                uuid: store::new_uuid(),
+                target: Some(item.slug.clone()),
+                item_id: Some(item.id),
+                study_day: today,
+                started_at: None,
+                utc_offset,
+                minutes: 0,
+                units: target - before,
+                note: Some("progress".into()),
+                level: None,
+                created_at: now,
+                updated_at: now,
+            };
+            store::sessions::insert(conn, &session)?;
+        } else if total.is_none() {
+            return Err(user(format!("{} already has {target} units done", item.slug)));
+        }
+        Ok((item, before))
+    })?;
+    if ctx.out.json {
+        let view = crate::report::records::ItemView::build(ctx.read_db()?.conn(), item)?;
+        return ctx.out.json_doc(&view);
+    }
+    let of = item.units_total.map(|t| format!(" of {t}")).unwrap_or_default();
+    let unit = item.unit_name.clone().unwrap_or_else(|| "units".into());
+    ctx.out.done(format!("{}: {target}{of} {unit} done (was {before}).", item.slug))
+}

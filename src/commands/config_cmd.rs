@@ -1,0 +1,86 @@
+//! `learnlog config [path|show|get KEY|set KEY VALUE]`.
+
+use anyhow::{Context, Result};
+
+use crate::Ctx;
+use crate::cli::{ConfigAction, ConfigArgs};
+use crate::config::Config;
+use crate::error::{user, user_hint};
+
+pub fn run(ctx: &mut Ctx, args: &ConfigArgs) -> Result<()> {
+    match args.action.as_ref().unwrap_or(&ConfigAction::Show) {
+        ConfigAction::Path => ctx.out.line(ctx.config_path.display().to_string()),
+        ConfigAction::Show => {
+            if ctx.out.json {
+                return ctx.out.json_doc(&ctx.config);
+            }
+            let text = toml::to_string(&ctx.config)?;
+            ctx.out.text(text)
+        }
+        ConfigAction::Get { key } => {
+            let value = lookup(&toml::Value::try_from(&ctx.config)?, key)?;
+            if ctx.out.json {
+                return ctx.out.json_doc(&value);
+            }
+            match value {
+                toml::Value::String(s) => ctx.out.line(s),
+                other => ctx.out.line(other.to_string()),
+            }
+        }
+        ConfigAction::Set { key, value } => set(ctx, key, value),
+    }
+}
+
+fn lookup(root: &toml::Value, key: &str) -> Result<toml::Value> {
+    let mut node = root;
+    for part in key.split('.') {
+        node = node.get(part).ok_or_else(|| unknown_key(key))?;
+    }
+    Ok(node.clone())
+}
+
+fn unknown_key(key: &str) -> anyhow::Error {
+    user_hint(format!("unknown config key '{key}'"), "see `learnlog config show` for the keys")
+}
+
+/// Sets one key in the file, keeping the rest of it, after checking that
+/// the result is a valid configuration.
+fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
+    let path = ctx.config_path.clone();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut document: toml::Table = toml::from_str(&text).map_err(|e| user(format!("invalid config file {}: {e}", path.display())))?;
+    let defaults = toml::Value::try_from(Config::default())?;
+    let template = lookup(&defaults, key).or_else(|_| if key == "database" { Ok(toml::Value::String(String::new())) } else { Err(unknown_key(key)) })?;
+    let typed = match template {
+        toml::Value::Integer(_) => toml::Value::Integer(
+            value.trim().parse().map_err(|_| user(format!("`{key}` takes a whole number, not '{value}'")))?,
+        ),
+        toml::Value::Array(_) => toml::Value::Array(
+            value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| toml::Value::String(s.to_lowercase())).collect(),
+        ),
+        _ => toml::Value::String(value.to_string()),
+    };
+    let mut parts: Vec<&str> = key.split('.').collect();
+    let last = parts.pop().ok_or_else(|| unknown_key(key))?;
+    let mut table = &mut document;
+    for part in parts {
+        table = table
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .ok_or_else(|| unknown_key(key))?;
+    }
+    table.insert(last.to_string(), typed);
+    let new_text = toml::to_string(&document)?;
+    let config: Config = toml::from_str(&new_text).map_err(|e| user(format!("invalid value for `{key}`: {}", e.message())))?;
+    config.settings().map_err(|e| user_hint(format!("invalid value for `{key}`: {e}"), "the config file was not changed"))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    crate::commands::write_atomically(&path, new_text.as_bytes())?;
+    ctx.out.done(format!("Set {key} = {value} in {}.", path.display()))
+}

@@ -1,0 +1,131 @@
+//! `learnlog edit REF [flags]` and `learnlog edit session N [flags]`.
+
+use anyhow::Result;
+
+use super::add::{apply_course_opts, apply_project_opts, choose_slug};
+use super::{ALL_KINDS, find_session, non_empty, resolve, session_number};
+use crate::Ctx;
+use crate::cli::{EditArgs, ProjectOpts};
+use crate::domain::parse::{parse_bloom, parse_date, parse_duration};
+use crate::domain::records::Kind;
+use crate::error::{user, user_hint};
+use crate::report::records::ItemView;
+use crate::store;
+
+pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
+    if args.target == "session" {
+        return edit_session(ctx, args);
+    }
+    let today = ctx.clock.today();
+    let now = ctx.clock.now();
+    let currency = ctx.settings.currency.clone();
+    let db = ctx.write_db()?;
+    let view = db.write(&format!("edit {}", args.target), now, |conn| {
+        let mut item = resolve(conn, &args.target, ALL_KINDS)?;
+        let before = item.clone();
+        if let Some(title) = &args.title {
+            item.title = non_empty("title", title)?;
+        }
+        if let Some(slug) = &args.slug {
+            if *slug != item.slug {
+                item.slug = choose_slug(conn, Some(slug), &item.title)?;
+            }
+        }
+        match item.kind {
+            Kind::Goal => {
+                if let Some(why) = &args.why {
+                    item.description = Some(why.clone());
+                }
+                if let Some(by) = &args.by {
+                    item.due_date = Some(parse_date(by, today)?);
+                }
+                refuse_flags(item.kind, &[("--platform", args.course.platform.is_some()), ("--units", args.course.units.is_some())])?;
+            }
+            Kind::Course => apply_course_opts(conn, &mut item, &args.course, today, &currency)?,
+            Kind::Project => {
+                let opts = ProjectOpts {
+                    url: args.course.url.clone(),
+                    description: args.description.clone(),
+                    skills: args.skills.clone(),
+                    goal: args.course.goal.clone(),
+                    courses: args.courses.clone(),
+                    due: args.due.clone(),
+                    status: args.status.clone(),
+                };
+                apply_project_opts(conn, &mut item, &opts, today)?;
+            }
+        }
+        if item == before {
+            return Err(user_hint(format!("nothing to change in {}", item.slug), "pass a flag, e.g. --title or --deadline"));
+        }
+        item.updated_at = now;
+        store::items::update(conn, &item)?;
+        let fresh = store::items::get(conn, item.id)?.ok_or_else(|| user("the record vanished"))?;
+        ItemView::build(conn, fresh)
+    })?;
+    if ctx.out.json {
+        return ctx.out.json_doc(&view);
+    }
+    ctx.out.done(format!("Updated {} {}.", view.item.kind, view.item.slug))
+}
+
+fn refuse_flags(kind: Kind, given: &[(&str, bool)]) -> Result<()> {
+    match given.iter().find(|(_, present)| *present) {
+        Some((flag, _)) => Err(user(format!("{flag} does not apply to a {kind}"))),
+        None => Ok(()),
+    }
+}
+
+fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
+    let number = session_number(args.number.as_deref())?;
+    let today = ctx.clock.today();
+    let now = ctx.clock.now();
+    let db = ctx.write_db()?;
+    let session = db.write(&format!("edit session #{number}"), now, |conn| {
+        let mut session = find_session(conn, number)?;
+        let before = session.clone();
+        if let Some(minutes) = &args.minutes {
+            session.minutes = parse_duration(minutes)?;
+        }
+        if let Some(date) = &args.date {
+            let day = parse_date(date, today)?;
+            if day > today {
+                return Err(user_hint(format!("{day} is in the future"), "a session is logged for today or earlier"));
+            }
+            // A start time belongs to the old day; it goes with the move.
+            if day != session.study_day {
+                session.started_at = None;
+            }
+            session.study_day = day;
+        }
+        if let Some(units) = args.course.units {
+            session.units = units;
+        }
+        if let Some(note) = &args.note {
+            session.note = Some(note.clone()).filter(|n| !n.is_empty());
+        }
+        if let Some(level) = &args.level {
+            session.level = Some(parse_bloom(level)?);
+        }
+        if let Some(target) = &args.target_ref {
+            if target.eq_ignore_ascii_case("none") {
+                session.item_id = None;
+                session.target = None;
+            } else {
+                let item = resolve(conn, target, &[Kind::Course, Kind::Project])?;
+                session.item_id = Some(item.id);
+                session.target = Some(item.slug);
+            }
+        }
+        if session == before {
+            return Err(user_hint(format!("nothing to change in session #{number}"), "pass a flag, e.g. --minutes 50"));
+        }
+        session.updated_at = now;
+        store::sessions::update(conn, &session)?;
+        find_session(conn, number)
+    })?;
+    if ctx.out.json {
+        return ctx.out.json_doc(&session);
+    }
+    ctx.out.done(format!("Updated session #{}.", session.id))
+}

@@ -1,0 +1,94 @@
+//! `learnlog list [goals|courses|projects|sessions|pledges|debts|rest]`.
+
+use anyhow::Result;
+
+use crate::Ctx;
+use crate::cli::{ListArgs, ListKind};
+use crate::domain::parse::parse_date;
+use crate::domain::records::Kind;
+use crate::error::user_hint;
+use crate::render;
+use crate::report;
+use crate::report::records::ItemView;
+use crate::store;
+use crate::store::sessions::Scope;
+
+pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
+    let today = ctx.clock.today();
+    let kind = args.kind.unwrap_or(ListKind::Courses);
+    match kind {
+        ListKind::Goals => items(ctx, Kind::Goal, args),
+        ListKind::Courses => items(ctx, Kind::Course, args),
+        ListKind::Projects => items(ctx, Kind::Project, args),
+        ListKind::Sessions => {
+            let since = args.since.as_deref().map(|d| parse_date(d, today)).transpose()?;
+            // Without --since or --all, the latest 20 are what people want to see.
+            let limit = args.limit.or(if args.all || since.is_some() { None } else { Some(20) });
+            let db = ctx.read_db()?;
+            let sessions = store::sessions::list(db.conn(), &Scope::All, since, limit)?;
+            if ctx.out.json {
+                return ctx.out.json_doc(&sessions);
+            }
+            render::records::session_table(&mut ctx.out, &sessions)
+        }
+        ListKind::Rest => {
+            let db = ctx.read_db()?;
+            let mut days = store::rest::list(db.conn())?;
+            if !args.all {
+                days.retain(|r| r.day >= today);
+            }
+            if ctx.out.json {
+                return ctx.out.json_doc(&days);
+            }
+            render::records::rest_table(&mut ctx.out, &days)
+        }
+        ListKind::Pledges => {
+            let report = report::pledges::build(ctx)?;
+            let mut pledges = report.pledges;
+            if !args.all {
+                pledges.retain(|p| p.status == "active");
+            }
+            if ctx.out.json {
+                return ctx.out.json_doc(&pledges);
+            }
+            render::commitments::pledge_table(&mut ctx.out, &pledges)
+        }
+        ListKind::Debts => {
+            let report = report::pledges::build(ctx)?;
+            let mut debts = report.debts;
+            if !args.all {
+                debts.retain(|d| d.settled_on.is_none());
+            }
+            if ctx.out.json {
+                return ctx.out.json_doc(&debts);
+            }
+            render::commitments::debt_table(&mut ctx.out, &debts)
+        }
+    }
+}
+
+fn items(ctx: &mut Ctx, kind: Kind, args: &ListArgs) -> Result<()> {
+    if let Some(status) = &args.status {
+        if !kind.statuses().contains(&status.as_str()) {
+            return Err(user_hint(
+                format!("a {kind} has no status '{status}'"),
+                format!("use one of {}", kind.statuses().join(", ")),
+            ));
+        }
+    }
+    let db = ctx.read_db()?;
+    let conn = db.conn();
+    let mut items = store::items::list(conn, Some(kind))?;
+    items.retain(|item| match &args.status {
+        Some(status) => &item.status == status,
+        None => args.all || item.is_open() || item.status == "active",
+    });
+    if let Some(limit) = args.limit {
+        items.truncate(limit);
+    }
+    let rows = items.into_iter().map(|item| ItemView::build(conn, item)).collect::<Result<Vec<_>>>()?;
+    if ctx.out.json {
+        return ctx.out.json_doc(&rows);
+    }
+    render::records::item_table(&mut ctx.out, kind, &rows)
+}

@@ -1,0 +1,40 @@
+//! `learnlog remind [--exit-code]`: for cron. One nudge line when today has
+//! no check-in and it is late enough; otherwise silence. Never prompts.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::Ctx;
+use crate::cli::RemindArgs;
+use crate::error::EXIT_REMIND;
+use crate::render;
+use crate::report;
+
+pub fn run(ctx: &mut Ctx, args: &RemindArgs) -> Result<ExitCode> {
+    let today = ctx.clock.today();
+    let settings = ctx.settings.clone();
+    let local_time = ctx.clock.local_time_of(ctx.clock.now());
+    // Before `remind.after` (on the calendar day) it stays quiet; after
+    // midnight but before the study day ends it is late, not early.
+    let early = local_time < settings.remind_after && local_time >= settings.day_starts_at;
+    let db = ctx.read_db()?;
+    if !db.is_file() || early {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dashboard = report::status::build(db.conn(), &settings, today)?;
+    if dashboard.report.today.studied || is_rest_day(&dashboard, &settings, today) {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let nudge = render::status::nudge(&ctx.out, &dashboard.report);
+    if ctx.out.json {
+        ctx.out.json_doc(&serde_json::json!({ "nudge": nudge }))?;
+    } else {
+        ctx.out.line(nudge)?;
+    }
+    Ok(if args.exit_code { ExitCode::from(EXIT_REMIND) } else { ExitCode::SUCCESS })
+}
+
+fn is_rest_day(dashboard: &report::status::Dashboard, settings: &crate::config::Settings, today: chrono::NaiveDate) -> bool {
+    dashboard.book.rest_days.contains(&today) || settings.rest_weekdays.contains(&chrono::Datelike::weekday(&today))
+}

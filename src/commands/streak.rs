@@ -1,0 +1,32 @@
+//! `learnlog streak [REF]`.
+
+use anyhow::Result;
+
+use super::resolve;
+use crate::Ctx;
+use crate::cli::StreakArgs;
+use crate::domain::records::Kind;
+use crate::render;
+use crate::report;
+use crate::store::sessions::Scope;
+
+pub fn run(ctx: &mut Ctx, args: &StreakArgs) -> Result<()> {
+    let today = ctx.clock.today();
+    let settings = ctx.settings.clone();
+    let conn = ctx.read_db()?.conn();
+    let mut book = report::pledges::build_from(conn, &settings, today)?;
+    let (scope, target) = match &args.reference {
+        Some(reference) => {
+            let item = resolve(conn, reference, &[Kind::Course, Kind::Project])?;
+            // Only the pledges on this target judge its weeks.
+            book.judged.retain(|j| j.row.item_id == Some(item.id));
+            (Scope::Items(vec![item.id]), Some(item.slug))
+        }
+        None => (Scope::All, None),
+    };
+    let streak = report::streak::build(conn, &settings, today, &scope, target, &book)?;
+    if ctx.out.json {
+        return ctx.out.json_doc(&streak);
+    }
+    render::status::streak(&mut ctx.out, &streak)
+}

@@ -1,0 +1,186 @@
+//! Configuration (TOML) and the paths learnlog reads and writes.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{user, user_hint};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Database file; `--db` and `LEARNLOG_DB` come first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<PathBuf>,
+    /// ISO 4217 code for prices given without one.
+    pub currency: String,
+    /// Minutes a check-in logs when no duration is given.
+    pub default_minutes: i64,
+    /// When a study day begins (a session at 01:30 belongs to the day before).
+    pub day_starts_at: String,
+    /// First day of the week.
+    pub week_starts: String,
+    /// Days before an easier pledge takes effect (the akrasia horizon).
+    pub horizon_days: i64,
+    pub streak: StreakConfig,
+    pub remind: RemindConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StreakConfig {
+    /// Minutes that make a studied day.
+    pub min_minutes: i64,
+    /// A freeze is earned every this many studied days.
+    pub freeze_every: i64,
+    /// Freezes held at most.
+    pub max_freezes: i64,
+    /// Weekdays that are always rest days (`["sunday"]`).
+    pub rest_weekdays: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RemindConfig {
+    /// Local time before which `remind` stays quiet.
+    pub after: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database: None,
+            currency: "USD".into(),
+            default_minutes: 30,
+            day_starts_at: "04:00".into(),
+            week_starts: "monday".into(),
+            horizon_days: 7,
+            streak: StreakConfig::default(),
+            remind: RemindConfig::default(),
+        }
+    }
+}
+
+impl Default for StreakConfig {
+    fn default() -> Self {
+        StreakConfig { min_minutes: 1, freeze_every: 7, max_freezes: 2, rest_weekdays: Vec::new() }
+    }
+}
+
+impl Default for RemindConfig {
+    fn default() -> Self {
+        RemindConfig { after: "18:00".into() }
+    }
+}
+
+/// The values of a config, checked and parsed once.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub currency: String,
+    pub default_minutes: i64,
+    pub day_starts_at: NaiveTime,
+    pub week_starts: Weekday,
+    pub horizon_days: i64,
+    pub min_minutes: i64,
+    pub freeze_every: i64,
+    pub max_freezes: i64,
+    pub rest_weekdays: Vec<Weekday>,
+    pub remind_after: NaiveTime,
+}
+
+impl Config {
+    /// Reads the config file; a missing file means defaults.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(err) => {
+                return Err(err).with_context(|| format!("cannot read config file {}", path.display()));
+            }
+        };
+        let config: Config = toml::from_str(&text).map_err(|err| {
+            user_hint(
+                format!("invalid config file {}: {}", path.display(), one_line(err.message())),
+                "see `learnlog config show` for the keys and their defaults",
+            )
+        })?;
+        config.settings().map_err(|err| {
+            user_hint(format!("invalid config file {}: {err}", path.display()), "see examples/config.toml")
+        })?;
+        Ok(config)
+    }
+
+    /// Checks every value and parses times and weekdays.
+    pub fn settings(&self) -> Result<Settings> {
+        let time = |key: &str, text: &str| {
+            crate::domain::parse::parse_time(text).map_err(|_| user(format!("`{key}` = '{text}' is not a time like 04:00")))
+        };
+        let weekday = |key: &str, text: &str| {
+            text.parse::<Weekday>()
+                .map_err(|_| user(format!("`{key}` = '{text}' is not a weekday name like monday")))
+        };
+        let positive = |key: &str, value: i64, min: i64| {
+            if value < min { Err(user(format!("`{key}` must be at least {min}, not {value}"))) } else { Ok(value) }
+        };
+        if !crate::domain::money::is_currency_code(&self.currency) {
+            return Err(user(format!("`currency` = '{}' is not an ISO 4217 code like USD", self.currency)));
+        }
+        Ok(Settings {
+            currency: self.currency.to_ascii_uppercase(),
+            default_minutes: positive("default_minutes", self.default_minutes, 1)?,
+            day_starts_at: time("day_starts_at", &self.day_starts_at)?,
+            week_starts: weekday("week_starts", &self.week_starts)?,
+            horizon_days: positive("horizon_days", self.horizon_days, 0)?,
+            min_minutes: positive("streak.min_minutes", self.streak.min_minutes, 1)?,
+            freeze_every: positive("streak.freeze_every", self.streak.freeze_every, 1)?,
+            max_freezes: positive("streak.max_freezes", self.streak.max_freezes, 0)?,
+            rest_weekdays: self
+                .streak
+                .rest_weekdays
+                .iter()
+                .map(|d| weekday("streak.rest_weekdays", d))
+                .collect::<Result<_>>()?,
+            remind_after: time("remind.after", &self.remind.after)?,
+        })
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where the config file is: `--config` > `LEARNLOG_CONFIG` > the platform config dir.
+pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = flag {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(path) = env_path("LEARNLOG_CONFIG") {
+        return Ok(path);
+    }
+    let dir = dirs::config_dir().ok_or_else(|| {
+        user_hint("cannot find a config directory on this system", "set LEARNLOG_CONFIG or pass --config")
+    })?;
+    Ok(dir.join("learnlog").join("config.toml"))
+}
+
+/// Where the database is: `--db` > `LEARNLOG_DB` > config `database` > the platform data dir.
+pub fn database_path(flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
+    if let Some(path) = flag {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(path) = env_path("LEARNLOG_DB") {
+        return Ok(path);
+    }
+    if let Some(path) = &config.database {
+        return Ok(path.clone());
+    }
+    let dir = dirs::data_dir()
+        .ok_or_else(|| user_hint("cannot find a data directory on this system", "set LEARNLOG_DB or pass --db"))?;
+    Ok(dir.join("learnlog").join("learnlog.db"))
+}
+
+fn env_path(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from)
+}

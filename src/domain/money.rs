@@ -1,0 +1,146 @@
+//! Money as integer minor units plus an ISO 4217 code; never floats.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::Invalid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    /// Amount in minor units (cents), by the currency's exponent.
+    pub minor: i64,
+    pub currency: String,
+}
+
+/// Currencies whose minor unit is the major unit (ISO 4217 exponent 0).
+const ZERO_DECIMAL: &[&str] = &["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"];
+
+/// Currency symbols people type, and the code each one means.
+const SYMBOLS: &[(&str, &str)] = &[("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₹", "INR")];
+
+pub fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+fn exponent(currency: &str) -> u32 {
+    if ZERO_DECIMAL.contains(&currency) { 0 } else { 2 }
+}
+
+impl Money {
+    /// Parses `49`, `49.99EUR`, `49.99 eur`, `EUR 49.99`, `$49`, `€12.50`.
+    pub fn parse(text: &str, default_currency: &str) -> Result<Money, Invalid> {
+        let invalid = || {
+            Invalid::new(
+                format!("invalid price '{text}'"),
+                "write an amount with an optional currency: 49, 49.99EUR, \"$49\"",
+            )
+        };
+        let mut rest = text.trim();
+        let mut currency: Option<String> = None;
+        for (symbol, code) in SYMBOLS {
+            if let Some(stripped) = rest.strip_prefix(symbol) {
+                rest = stripped.trim();
+                currency = Some((*code).to_string());
+            }
+        }
+        let letters_at = |s: &str, from_end: bool| -> Option<(String, String)> {
+            let letters: String = if from_end {
+                s.chars().rev().take_while(|c| c.is_ascii_alphabetic()).collect::<Vec<_>>().into_iter().rev().collect()
+            } else {
+                s.chars().take_while(|c| c.is_ascii_alphabetic()).collect()
+            };
+            if letters.is_empty() {
+                return None;
+            }
+            let remainder = if from_end { &s[..s.len() - letters.len()] } else { &s[letters.len()..] };
+            Some((letters, remainder.trim().to_string()))
+        };
+        let mut number = rest.to_string();
+        if currency.is_none() {
+            if let Some((code, remainder)) = letters_at(rest, true).or_else(|| letters_at(rest, false)) {
+                currency = Some(code.to_ascii_uppercase());
+                number = remainder;
+            }
+        }
+        let currency = currency.unwrap_or_else(|| default_currency.to_ascii_uppercase());
+        if !is_currency_code(&currency) {
+            return Err(invalid());
+        }
+        let minor = parse_decimal(&number, exponent(&currency)).ok_or_else(invalid)?;
+        if minor < 0 {
+            return Err(Invalid::new(format!("invalid price '{text}': it is negative"), "a price is 0 or more"));
+        }
+        Ok(Money { minor, currency })
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.minor == 0
+    }
+}
+
+/// `12.5` with exponent 2 → 1250; at most `exponent` decimals.
+fn parse_decimal(text: &str, exponent: u32) -> Option<i64> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if fraction.len() > exponent as usize {
+        return None;
+    }
+    let scale = 10i64.checked_pow(exponent)?;
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let padded = format!("{fraction:0<width$}", width = exponent as usize);
+    let fraction: i64 = if padded.is_empty() { 0 } else { padded.parse().ok()? };
+    let value = whole.checked_mul(scale)?.checked_add(fraction)?;
+    Some(if negative { -value } else { value })
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exp = exponent(&self.currency);
+        if exp == 0 {
+            return write!(f, "{} {}", self.minor, self.currency);
+        }
+        let scale = 10i64.pow(exp);
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.abs();
+        write!(f, "{sign}{}.{:0width$} {}", abs / scale, abs % scale, self.currency, width = exp as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_spec_forms() {
+        assert_eq!(Money::parse("49", "USD").unwrap(), Money { minor: 4900, currency: "USD".into() });
+        assert_eq!(Money::parse("49.99EUR", "USD").unwrap(), Money { minor: 4999, currency: "EUR".into() });
+        assert_eq!(Money::parse("$49", "EUR").unwrap(), Money { minor: 4900, currency: "USD".into() });
+        assert_eq!(Money::parse("EUR 12.5", "USD").unwrap(), Money { minor: 1250, currency: "EUR".into() });
+        assert_eq!(Money::parse("5000JPY", "USD").unwrap(), Money { minor: 5000, currency: "JPY".into() });
+        assert_eq!(Money::parse("0", "USD").unwrap().minor, 0);
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for bad in ["abc", "", "12.345", "1.2.3", "-5", "$", "12 EURO", "1e5"] {
+            assert!(Money::parse(bad, "USD").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn displays_with_the_currency_exponent() {
+        assert_eq!(Money { minor: 4999, currency: "EUR".into() }.to_string(), "49.99 EUR");
+        assert_eq!(Money { minor: 5000, currency: "JPY".into() }.to_string(), "5000 JPY");
+    }
+}

@@ -1,0 +1,205 @@
+//! `Out`: the only way learnlog prints. Colour and width are decided once.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::Result;
+use comfy_table::{ContentArrangement, LineStyle, Table, TableStyle};
+use serde::Serialize;
+
+use crate::cli::ColorChoice;
+
+pub struct Out {
+    stdout: Box<dyn Write>,
+    stderr: Box<dyn Write>,
+    /// Colour escapes are allowed.
+    pub color: bool,
+    /// Unicode glyphs (shades, `·`) are allowed.
+    pub unicode: bool,
+    /// Terminal width, when known.
+    pub width: Option<u16>,
+    /// Print the JSON document instead of text.
+    pub json: bool,
+    /// Suppress confirming lines.
+    pub quiet: bool,
+}
+
+impl Out {
+    pub fn new(choice: ColorChoice, json: bool, quiet: bool) -> Out {
+        let stdout = io::stdout();
+        let is_tty = stdout.is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_tty && !no_color,
+        };
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<u16>().ok())
+            .filter(|w| *w > 0)
+            .or_else(|| if is_tty { terminal_width() } else { None });
+        let never = matches!(choice, ColorChoice::Never);
+        Out {
+            stdout: Box::new(io::BufWriter::new(stdout)),
+            stderr: Box::new(io::stderr()),
+            color,
+            unicode: utf8_locale() && !never,
+            width,
+            json,
+            quiet,
+        }
+    }
+
+    /// A writer that collects output in memory (tests of renderers).
+    pub fn buffered(color: bool, width: Option<u16>) -> (Out, std::rc::Rc<std::cell::RefCell<Vec<u8>>>) {
+        let buffer = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let out = Out {
+            stdout: Box::new(SharedBuf(buffer.clone())),
+            stderr: Box::new(io::sink()),
+            color,
+            unicode: true,
+            width,
+            json: false,
+            quiet: false,
+        };
+        (out, buffer)
+    }
+
+    /// One line of normal output.
+    pub fn line(&mut self, text: impl AsRef<str>) -> Result<()> {
+        writeln!(self.stdout, "{}", text.as_ref())?;
+        Ok(())
+    }
+
+    /// Text as it is (already ends in a newline where it should).
+    pub fn text(&mut self, text: impl AsRef<str>) -> Result<()> {
+        self.stdout.write_all(text.as_ref().as_bytes())?;
+        Ok(())
+    }
+
+    /// A confirming line of a command that changed data (`-q` hides it).
+    pub fn done(&mut self, text: impl AsRef<str>) -> Result<()> {
+        if self.quiet { Ok(()) } else { self.line(text) }
+    }
+
+    /// A note on stderr (hints, warnings) that never mixes into piped data.
+    pub fn note(&mut self, text: impl AsRef<str>) -> Result<()> {
+        writeln!(self.stderr, "{}", text.as_ref())?;
+        Ok(())
+    }
+
+    /// The JSON document of a read command, or the record of a write.
+    pub fn json_doc<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        serde_json::to_writer_pretty(&mut self.stdout, value)?;
+        writeln!(self.stdout)?;
+        Ok(())
+    }
+
+    /// A table laid out for this output: sized to the terminal, plain when piped.
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table.load_style(TABLE_STYLE);
+        table.set_header(header.iter().map(|h| header_cell(h, self.color)));
+        // No left margin; two spaces between columns.
+        for column in table.column_iter_mut() {
+            column.set_padding((0, 2));
+        }
+        match self.width {
+            Some(width) => {
+                table.set_width(width);
+                table.set_content_arrangement(ContentArrangement::Dynamic);
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
+        table.force_no_tty();
+        if self.color {
+            table.enforce_styling();
+        }
+        table
+    }
+
+    /// Prints a table, trimming the padding comfy-table leaves at line ends.
+    pub fn print_table(&mut self, table: &Table) -> Result<()> {
+        for line in table.lines() {
+            writeln!(self.stdout, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.stdout.flush()?;
+        Ok(())
+    }
+
+    /// Bold text, when colour is on.
+    pub fn bold(&self, text: &str) -> String {
+        self.paint(text, "1")
+    }
+
+    /// Dimmed text, when colour is on.
+    pub fn dim(&self, text: &str) -> String {
+        self.paint(text, "2")
+    }
+
+    /// Red for what needs attention.
+    pub fn warn(&self, text: &str) -> String {
+        self.paint(text, "31")
+    }
+
+    /// Green for what is going well.
+    pub fn good(&self, text: &str) -> String {
+        self.paint(text, "32")
+    }
+
+    /// Any SGR code, when colour is on.
+    pub fn paint(&self, text: &str, sgr: &str) -> String {
+        if self.color { format!("\x1b[{sgr}m{text}\x1b[0m") } else { text.to_string() }
+    }
+
+    /// The separator between parts of a one-line summary.
+    pub fn dot(&self) -> &'static str {
+        if self.unicode { " · " } else { " | " }
+    }
+}
+
+/// Borderless columns with a dashed line under the header.
+const TABLE_STYLE: TableStyle = comfy_table::presets::NOTHING
+    .header_separator(LineStyle::none().fill('-').junction(' '));
+
+fn header_cell(text: &str, color: bool) -> comfy_table::Cell {
+    let cell = comfy_table::Cell::new(text);
+    if color { cell.add_attribute(comfy_table::Attribute::Bold) } else { cell }
+}
+
+struct SharedBuf(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether the locale says UTF-8 (LC_ALL > LC_CTYPE > LANG, as setlocale reads them).
+fn utf8_locale() -> bool {
+    for var in ["LC_ALL", "LC_CTYPE", "LANG"] {
+        if let Ok(value) = std::env::var(var) {
+            if !value.is_empty() {
+                let value = value.to_ascii_lowercase();
+                return value.contains("utf-8") || value.contains("utf8");
+            }
+        }
+    }
+    false
+}
+
+fn terminal_width() -> Option<u16> {
+    // comfy-table knows how to ask the terminal; a throwaway table reports it.
+    let table = Table::new();
+    table.width()
+}

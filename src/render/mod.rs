@@ -1,0 +1,24 @@
+//! Turning reports into text. JSON is not here: it is the report struct,
+//! serialised by `Out::json_doc`.
+
+pub mod commitments;
+pub mod records;
+pub mod status;
+
+use crate::domain::parse::format_minutes;
+
+/// Minutes as people say them, `-` for none.
+pub fn minutes_or_dash(minutes: i64) -> String {
+    if minutes == 0 { "-".into() } else { format_minutes(minutes) }
+}
+
+/// A probability as a whole percentage (`12 %`), or one decimal under 10 %.
+pub fn percent(p: f64) -> String {
+    let pct = p * 100.0;
+    if pct > 0.0 && pct < 10.0 { format!("{pct:.1} %") } else { format!("{pct:.0} %") }
+}
+
+/// `1 day`, `3 days`.
+pub fn plural(n: i64, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}

@@ -1,0 +1,8 @@
+//! Report structs (serialised as-is for `--json`), built from store rows and
+//! domain functions. Rendering them is `render`'s job.
+
+pub mod odds;
+pub mod pledges;
+pub mod records;
+pub mod status;
+pub mod streak;

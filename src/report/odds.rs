@@ -1,0 +1,113 @@
+//! Completion odds of active courses (ODDS.md), from the local record.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::domain::odds::{self, Factor, OddsInput};
+use crate::domain::records::{Item, Kind};
+use crate::store;
+
+/// `odds --json`: one entry per active course.
+#[derive(Debug, Clone, Serialize)]
+pub struct CourseOdds {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub title: String,
+    pub probability: f64,
+    pub factors: Vec<Factor>,
+    pub buffer_days: Option<i64>,
+    pub units_per_week_needed: Option<f64>,
+    pub units_per_week_pace: Option<f64>,
+    pub units_done: i64,
+    pub units_total: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+    /// Days since the last session (or since the start, with none).
+    pub days_silent: i64,
+}
+
+/// The learner's record across courses: completed, dropped, active.
+struct Record {
+    completed: u32,
+    dropped: u32,
+    active: u32,
+}
+
+fn record(courses: &[Item]) -> Record {
+    let count = |status: &str| courses.iter().filter(|c| c.status == status).count() as u32;
+    Record { completed: count("completed"), dropped: count("dropped"), active: count("active") }
+}
+
+/// The day a course counts from: its start date, else the day it was added.
+pub fn start_day(item: &Item) -> NaiveDate {
+    item.start_date.unwrap_or_else(|| item.created_at.date_naive())
+}
+
+/// Odds of every active course (or of `only`), lowest first.
+pub fn build(conn: &Connection, today: NaiveDate, only: Option<&Item>) -> Result<Vec<CourseOdds>> {
+    let courses = store::items::list(conn, Some(Kind::Course))?;
+    let record = record(&courses);
+    let mut all = Vec::new();
+    for course in courses.iter().filter(|c| c.status == "active") {
+        if only.is_some_and(|o| o.id != course.id) {
+            continue;
+        }
+        all.push(course_odds(conn, course, &record, today)?);
+    }
+    all.sort_by(|a, b| a.probability.total_cmp(&b.probability).then(a.reference.cmp(&b.reference)));
+    Ok(all)
+}
+
+fn course_odds(conn: &Connection, course: &Item, record: &Record, today: NaiveDate) -> Result<CourseOdds> {
+    let start = start_day(course);
+    let offset = |day: NaiveDate| (day - start).num_days();
+    let days = store::sessions::item_days(conn, course.id)?;
+    let units_done: i64 = days.iter().map(|(_, _, units)| units).sum();
+    let session_days: Vec<i64> =
+        days.iter().filter(|(_, minutes, units)| *minutes > 0 || *units > 0).map(|(day, _, _)| offset(*day)).collect();
+    let day_units: Vec<(i64, i64)> = days.iter().filter(|(_, _, u)| *u != 0).map(|(day, _, units)| (offset(*day), *units)).collect();
+    let t = offset(today);
+    // The learner's own record excludes this course; it is active, so it is not counted there.
+    let input = OddsInput {
+        verified: course.track.as_deref() == Some("verified"),
+        intent_complete: course.intent.as_deref() != Some("explore"),
+        length_weeks: course.weeks.map(|w| w as f64),
+        units_total: course.units_total,
+        units_done,
+        today: t,
+        deadline: course.due_date.map(offset),
+        weekly_units: odds::weekly_units(&day_units, t),
+        session_days: session_days.clone(),
+        completed_courses: record.completed,
+        dropped_courses: record.dropped,
+        active_courses: record.active.max(1),
+    };
+    let result = odds::completion_odds(&input);
+    let last = session_days.last().copied().unwrap_or(0);
+    Ok(CourseOdds {
+        reference: course.slug.clone(),
+        title: course.title.clone(),
+        probability: result.probability,
+        factors: result.factors,
+        buffer_days: result.buffer_days,
+        units_per_week_needed: result.units_per_week_needed,
+        units_per_week_pace: result.units_per_week_pace,
+        units_done,
+        units_total: course.units_total,
+        deadline: course.due_date,
+        days_silent: (t - last).max(0),
+    })
+}
+
+/// At risk: behind the road, silent for two weeks, or under 10 % odds.
+pub fn at_risk(odds: &[CourseOdds]) -> Vec<&CourseOdds> {
+    let mut risky: Vec<&CourseOdds> = odds
+        .iter()
+        .filter(|o| o.buffer_days.is_some_and(|b| b < 0) || o.days_silent >= 14 || o.probability < 0.10)
+        .collect();
+    risky.sort_by(|a, b| {
+        a.probability.total_cmp(&b.probability).then(a.buffer_days.unwrap_or(i64::MAX).cmp(&b.buffer_days.unwrap_or(i64::MAX)))
+    });
+    risky
+}

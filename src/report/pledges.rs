@@ -1,0 +1,206 @@
+//! Pledges as the reports see them: each pledge's periods judged against
+//! what was logged on its target, and the debts its missed periods left.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Result;
+use chrono::{NaiveDate, Weekday};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::Ctx;
+use crate::config::Settings;
+use crate::domain::pledge::{self, DayAmount, EvalContext, PeriodResult, Pledge, Rate, RateChange};
+use crate::domain::records::Kind;
+use crate::store;
+use crate::store::pledges::PledgeRow;
+use crate::store::sessions::Scope;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PledgeView {
+    pub id: i64,
+    pub uuid: String,
+    /// The target's slug, or `all`.
+    pub target: String,
+    /// The rate in force today (or the first one, before it starts).
+    pub rate: Option<String>,
+    /// `active` or `ended`.
+    pub status: String,
+    pub stake: Option<String>,
+    pub referee: Option<String>,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    /// A change waiting for the akrasia horizon.
+    pub pending: Option<PendingChange>,
+    /// The period containing today, when the pledge is in force.
+    pub current: Option<PeriodResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingChange {
+    /// The new rate; `None` when the pledge ends.
+    pub rate: Option<String>,
+    pub effective_from: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DebtView {
+    /// Its number, as `settle` takes it.
+    pub id: i64,
+    pub pledge_id: i64,
+    pub target: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub stake: String,
+    pub settled_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// Every pledge, judged, with the data needed to judge other ranges.
+pub struct PledgeBook {
+    pub pledges: Vec<PledgeView>,
+    pub debts: Vec<DebtView>,
+    pub judged: Vec<Judged>,
+    pub rest_days: BTreeSet<NaiveDate>,
+    pub rest_weekdays: Vec<Weekday>,
+}
+
+/// One pledge with the per-day amounts on its target.
+pub struct Judged {
+    pub row: PledgeRow,
+    pub pledge: Pledge,
+    pub amounts: BTreeMap<NaiveDate, DayAmount>,
+}
+
+impl PledgeBook {
+    pub fn context(&self, settings: &Settings, today: NaiveDate) -> EvalContext<impl Fn(NaiveDate) -> bool + '_> {
+        let rest_weekdays = &self.rest_weekdays;
+        let rest_days = &self.rest_days;
+        EvalContext {
+            today,
+            week_start: settings.week_starts,
+            min_minutes: settings.min_minutes,
+            is_rest: move |day: NaiveDate| rest_days.contains(&day) || rest_weekdays.contains(&chrono::Datelike::weekday(&day)),
+        }
+    }
+
+    /// Each pledge's periods overlapping [from, to].
+    pub fn periods(&self, settings: &Settings, today: NaiveDate, from: NaiveDate, to: NaiveDate) -> Vec<(&Judged, Vec<PeriodResult>)> {
+        let ctx = self.context(settings, today);
+        self.judged.iter().map(|j| (j, pledge::evaluate(&j.pledge, &j.amounts, &ctx, from, to))).collect()
+    }
+
+    /// Whether every pledge in force in the week of `week` was kept.
+    pub fn week_kept(&self, settings: &Settings, today: NaiveDate, week: NaiveDate) -> Option<bool> {
+        let ctx = self.context(settings, today);
+        let pairs: Vec<(&Pledge, &BTreeMap<NaiveDate, DayAmount>)> = self.judged.iter().map(|j| (&j.pledge, &j.amounts)).collect();
+        pledge::week_kept(&pairs, week, &ctx)
+    }
+}
+
+pub fn build(ctx: &mut Ctx) -> Result<PledgeBook> {
+    let today = ctx.clock.today();
+    let settings = ctx.settings.clone();
+    let conn = ctx.read_db()?.conn();
+    build_from(conn, &settings, today)
+}
+
+/// The domain pledge a stored one stands for.
+pub fn to_domain(row: &PledgeRow) -> Pledge {
+    let changes = row
+        .rates
+        .iter()
+        .map(|r| RateChange { effective_from: r.effective_from, rate: r.rate.as_deref().and_then(|t| t.parse::<Rate>().ok()), seq: r.id })
+        .collect();
+    Pledge { from: row.from, until: row.until, changes }
+}
+
+/// The sessions a pledge counts: its course or project, a goal's courses
+/// and projects, or everything.
+pub fn scope_of(conn: &Connection, row: &PledgeRow) -> Result<Scope> {
+    let Some(item_id) = row.item_id else { return Ok(Scope::All) };
+    let item = store::items::get(conn, item_id)?;
+    Ok(match item {
+        Some(goal) if goal.kind == Kind::Goal => {
+            let ids = store::items::list(conn, None)?.into_iter().filter(|i| i.goal_id == Some(goal.id)).map(|i| i.id).collect();
+            Scope::Items(ids)
+        }
+        _ => Scope::Items(vec![item_id]),
+    })
+}
+
+pub fn build_from(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<PledgeBook> {
+    let rows = store::pledges::list(conn)?;
+    let rest_days = store::rest::days(conn)?;
+    let mut judged = Vec::with_capacity(rows.len());
+    for row in rows {
+        let scope = scope_of(conn, &row)?;
+        let amounts = store::sessions::day_amounts(conn, &scope, row.from, today)?
+            .into_iter()
+            .map(|(day, (minutes, units))| (day, DayAmount { minutes, units }))
+            .collect();
+        let pledge = to_domain(&row);
+        judged.push(Judged { row, pledge, amounts });
+    }
+    let mut book = PledgeBook { pledges: Vec::new(), debts: Vec::new(), judged, rest_days, rest_weekdays: settings.rest_weekdays.clone() };
+    let settlements = store::pledges::settlements(conn)?;
+    let (pledges, debts) = judge(&book, &settlements, settings, today);
+    book.pledges = pledges;
+    book.debts = debts;
+    Ok(book)
+}
+
+/// Views of every pledge today, and the debts of missed staked periods.
+fn judge(book: &PledgeBook, settlements: &[store::pledges::Settlement], settings: &Settings, today: NaiveDate) -> (Vec<PledgeView>, Vec<DebtView>) {
+    let ctx = book.context(settings, today);
+    let mut pledges = Vec::new();
+    let mut debts = Vec::new();
+    for j in &book.judged {
+        let ws = settings.week_starts;
+        let rate_today = j.pledge.rate_on(today.max(j.pledge.from), ws);
+        let ended = j.pledge.end_day(ws).is_some_and(|end| end < today);
+        let pending = j
+            .pledge
+            .changes
+            .iter()
+            .filter(|c| c.effective_from > today)
+            .max_by_key(|c| (c.effective_from, c.seq))
+            .map(|c| PendingChange { rate: c.rate.map(|r| r.to_string()), effective_from: c.effective_from });
+        let current = pledge::evaluate(&j.pledge, &j.amounts, &ctx, today, today).into_iter().next();
+        pledges.push(PledgeView {
+            id: j.row.id,
+            uuid: j.row.uuid.clone(),
+            target: j.row.target.clone(),
+            rate: rate_today.map(|r| r.to_string()),
+            status: if ended || rate_today.is_none() && j.pledge.from <= today { "ended" } else { "active" }.into(),
+            stake: j.row.stake.clone(),
+            referee: j.row.referee.clone(),
+            from: j.row.from,
+            until: j.row.until,
+            pending,
+            current,
+        });
+        if let Some(stake) = &j.row.stake {
+            let all = pledge::evaluate(&j.pledge, &j.amounts, &ctx, j.pledge.from, today);
+            for missed in all.iter().filter(|p| pledge::debts(std::slice::from_ref(*p), true).contains(&p.start)) {
+                let settlement = settlements.iter().find(|s| s.pledge_id == j.row.id && s.period_start == missed.start);
+                debts.push(DebtView {
+                    id: 0,
+                    pledge_id: j.row.id,
+                    target: j.row.target.clone(),
+                    period_start: missed.start,
+                    period_end: missed.end,
+                    stake: stake.clone(),
+                    settled_on: settlement.map(|s| s.settled_on),
+                    note: settlement.and_then(|s| s.note.clone()),
+                });
+            }
+        }
+    }
+    // Debts are numbered in the order they fell due, so numbers stay put as new ones come.
+    debts.sort_by_key(|d| (d.period_end, d.pledge_id));
+    for (number, debt) in debts.iter_mut().enumerate() {
+        debt.id = number as i64 + 1;
+    }
+    (pledges, debts)
+}

@@ -1,0 +1,193 @@
+//! Study sessions, and the per-day aggregates every report is built on.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{date_text, instant_text, parse_day, parse_instant};
+use crate::domain::records::Session;
+
+/// Which sessions an aggregate covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every session, general study included.
+    All,
+    /// The sessions of these items (a course, a project, a goal's items).
+    Items(Vec<i64>),
+}
+
+impl Scope {
+    /// The bound parameter for `scope_sql`: NULL for all, else a JSON list of ids.
+    fn param(&self) -> Option<String> {
+        match self {
+            Scope::All => None,
+            Scope::Items(ids) => Some(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())),
+        }
+    }
+}
+
+/// `?1` is the scope parameter.
+const SCOPE_SQL: &str = "(?1 IS NULL OR item_id IN (SELECT value FROM json_each(?1)))";
+
+const SELECT: &str = "SELECT s.id, s.uuid, i.slug, s.item_id, s.study_day, s.started_at, s.utc_offset, s.minutes,
+    s.units, s.note, s.level, s.created_at, s.updated_at FROM sessions s LEFT JOIN items i ON i.id = s.item_id";
+
+fn from_row(r: &Row) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        target: r.get(2)?,
+        item_id: r.get(3)?,
+        study_day: parse_day(&r.get::<_, String>(4)?)?,
+        started_at: r.get::<_, Option<String>>(5)?.as_deref().map(parse_instant).transpose()?,
+        utc_offset: r.get(6)?,
+        minutes: r.get(7)?,
+        units: r.get(8)?,
+        note: r.get(9)?,
+        level: r.get(10)?,
+        created_at: parse_instant(&r.get::<_, String>(11)?)?,
+        updated_at: parse_instant(&r.get::<_, String>(12)?)?,
+    })
+}
+
+/// Inserts a session; returns its number.
+pub fn insert(conn: &Connection, s: &Session) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO sessions (uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    stmt.execute(params![
+        s.uuid,
+        s.item_id,
+        date_text(s.study_day),
+        s.started_at.map(instant_text),
+        s.utc_offset,
+        s.minutes,
+        s.units,
+        s.note,
+        s.level,
+        instant_text(s.created_at),
+        instant_text(s.updated_at),
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, s: &Session) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET item_id = ?2, study_day = ?3, started_at = ?4, utc_offset = ?5, minutes = ?6, units = ?7,
+            note = ?8, level = ?9, updated_at = ?10 WHERE id = ?1",
+        params![
+            s.id,
+            s.item_id,
+            date_text(s.study_day),
+            s.started_at.map(instant_text),
+            s.utc_offset,
+            s.minutes,
+            s.units,
+            s.note,
+            s.level,
+            instant_text(s.updated_at),
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Session>> {
+    Ok(conn.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row).optional()?)
+}
+
+pub fn by_uuid(conn: &Connection, uuid: &str) -> Result<Option<Session>> {
+    Ok(conn.query_row(&format!("{SELECT} WHERE s.uuid = ?1"), [uuid], from_row).optional()?)
+}
+
+/// Sessions in a scope from `since` on, the latest `limit` of them, oldest first.
+pub fn list(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: Option<usize>) -> Result<Vec<Session>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT * FROM ({SELECT} WHERE (?1 IS NULL OR s.item_id IN (SELECT value FROM json_each(?1)))
+           AND (?2 IS NULL OR s.study_day >= ?2) ORDER BY s.study_day DESC, s.id DESC LIMIT ?3)
+         ORDER BY 5, 1"
+    ))?;
+    let limit = limit.map(|l| l as i64).unwrap_or(-1);
+    let rows = stmt.query_map(params![scope.param(), since.map(date_text), limit], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every session in a day range, oldest first (exports, calendars).
+pub fn in_range(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Session>> {
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE s.study_day BETWEEN ?1 AND ?2 ORDER BY s.study_day, s.id"))?;
+    let rows = stmt.query_map(params![date_text(from), date_text(to)], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Minutes per study day in a scope (one row per day, aggregated in SQL).
+pub fn day_minutes(conn: &Connection, scope: &Scope) -> Result<BTreeMap<NaiveDate, i64>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT study_day, sum(minutes) FROM sessions WHERE {SCOPE_SQL} GROUP BY study_day ORDER BY study_day"
+    ))?;
+    let rows = stmt.query_map(params![scope.param()], |r| Ok((parse_day(&r.get::<_, String>(0)?)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Minutes and units per study day in a scope within [from, to].
+pub fn day_amounts(conn: &Connection, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<BTreeMap<NaiveDate, (i64, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT study_day, sum(minutes), sum(units) FROM sessions WHERE {SCOPE_SQL} AND study_day BETWEEN ?2 AND ?3
+         GROUP BY study_day ORDER BY study_day"
+    ))?;
+    let rows = stmt.query_map(params![scope.param(), date_text(from), date_text(to)], |r| {
+        Ok((parse_day(&r.get::<_, String>(0)?)?, (r.get(1)?, r.get(2)?)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Total minutes in a scope.
+pub fn total_minutes(conn: &Connection, scope: &Scope) -> Result<i64> {
+    Ok(conn.query_row(&format!("SELECT coalesce(sum(minutes), 0) FROM sessions WHERE {SCOPE_SQL}"), params![scope.param()], |r| r.get(0))?)
+}
+
+/// Per item (NULL: general study) in [from, to]: minutes, sessions with
+/// minutes, units.
+pub fn per_item(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<i64>, i64, i64, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT item_id, sum(minutes), sum(minutes > 0), sum(units) FROM sessions
+         WHERE study_day BETWEEN ?1 AND ?2 GROUP BY item_id ORDER BY item_id",
+    )?;
+    let rows = stmt.query_map(params![date_text(from), date_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Minutes by Bloom level (NULL: not given) in [from, to].
+pub fn per_level(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<String>, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT level, sum(minutes) FROM sessions WHERE study_day BETWEEN ?1 AND ?2 GROUP BY level ORDER BY level",
+    )?;
+    let rows = stmt.query_map(params![date_text(from), date_text(to)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// For a course: (study day, minutes, units) per day, for the odds model.
+pub fn item_days(conn: &Connection, item_id: i64) -> Result<Vec<(NaiveDate, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT study_day, sum(minutes), sum(units) FROM sessions WHERE item_id = ?1 GROUP BY study_day ORDER BY study_day",
+    )?;
+    let rows = stmt.query_map([item_id], |r| Ok((parse_day(&r.get::<_, String>(0)?)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The last study day with a session on an item.
+pub fn last_day(conn: &Connection, item_id: i64) -> Result<Option<NaiveDate>> {
+    let day: Option<String> =
+        conn.query_row("SELECT max(study_day) FROM sessions WHERE item_id = ?1 AND (minutes > 0 OR units <> 0)", [item_id], |r| r.get(0))?;
+    day.as_deref().map(parse_day).transpose().map_err(Into::into)
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?)
+}
