@@ -55,8 +55,8 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
     }
     if let Some(rate) = pledge {
         // The same as `learnlog pledge COURSE RATE` right after adding it.
-        let json = std::mem::replace(&mut ctx.out.json, false);
-        let quiet = std::mem::replace(&mut ctx.out.quiet, ctx.out.quiet || json);
+        let (json, quiet) = (ctx.out.json, ctx.out.quiet);
+        (ctx.out.json, ctx.out.quiet) = (false, quiet || json);
         let made = super::pledge::make(ctx, &item.slug, &rate, &Default::default());
         (ctx.out.json, ctx.out.quiet) = (json, quiet);
         made?;
