@@ -1,0 +1,6 @@
+//! The one integration-test binary (one compile on two cores): every
+//! module runs the real learnlog through `common::TestEnv`.
+
+mod common;
+
+mod daily;
