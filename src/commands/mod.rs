@@ -9,6 +9,7 @@ pub mod demo;
 pub mod edit;
 pub mod lifecycle;
 pub mod list;
+pub mod odds;
 pub mod pledge;
 pub mod remind;
 pub mod rest;
@@ -48,6 +49,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Streak(args) => streak::run(ctx, &args)?,
         Command::Pledge(args) => pledge::run(ctx, &args)?,
         Command::Settle(args) => pledge::settle(ctx, &args)?,
+        Command::Odds(args) => odds::run(ctx, &args)?,
         Command::Init => init(ctx)?,
         Command::Config(args) => config_cmd::run(ctx, &args)?,
         Command::Demo => demo::run(ctx)?,

@@ -2,6 +2,7 @@
 //! serialised by `Out::json_doc`.
 
 pub mod commitments;
+pub mod odds;
 pub mod records;
 pub mod status;
 
@@ -15,7 +16,13 @@ pub fn minutes_or_dash(minutes: i64) -> String {
 /// A probability as a whole percentage (`12 %`), or one decimal under 10 %.
 pub fn percent(p: f64) -> String {
     let pct = p * 100.0;
-    if pct > 0.0 && pct < 10.0 { format!("{pct:.1} %") } else { format!("{pct:.0} %") }
+    if pct > 0.0 && pct < 0.05 {
+        "<0.1 %".into()
+    } else if pct > 0.0 && pct < 10.0 {
+        format!("{pct:.1} %")
+    } else {
+        format!("{pct:.0} %")
+    }
 }
 
 /// `1 day`, `3 days`.
