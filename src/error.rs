@@ -66,14 +66,15 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     }
     // The outermost context first, then its causes on the same line.
     let mut message = err.to_string();
-    let mut hint = None;
+    // anyhow finds a context type anywhere in the chain through the error itself.
+    let hint = err.downcast_ref::<EnvHint>().map(|h| h.hint.clone());
     for cause in err.chain().skip(1) {
-        if let Some(h) = cause.downcast_ref::<EnvHint>() {
-            hint = Some(h.hint.clone());
+        let text = cause.to_string();
+        if hint.as_deref() == Some(text.as_str()) {
             continue;
         }
         message.push_str(": ");
-        message.push_str(&cause.to_string());
+        message.push_str(&text);
     }
     let _ = writeln!(stderr, "error: {message}");
     if let Some(hint) = hint {

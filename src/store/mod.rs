@@ -176,7 +176,9 @@ fn describe(path: &Option<PathBuf>, err: anyhow::Error) -> anyhow::Error {
             rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
                 Some("another process held the database for too long; try again")
             }
-            rusqlite::ErrorCode::DiskFull => Some("the disk is full; free some space and try again"),
+            rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure => {
+                Some("nothing was saved: the disk may be full or a file-size limit reached; free some space and try again")
+            }
             rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied | rusqlite::ErrorCode::CannotOpen => {
                 Some("check the file's permissions")
             }
