@@ -4,4 +4,5 @@
 mod common;
 
 mod daily;
+mod fuzz;
 mod reliability;
