@@ -168,7 +168,7 @@ pub struct GoalFields {
     /// Title
     pub title: String,
     /// Target date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub by: Option<String>,
     /// Why it matters to you
     #[arg(long, value_name = "TEXT")]
@@ -216,10 +216,10 @@ pub struct CourseOpts {
     #[arg(long, value_name = "N")]
     pub weeks: Option<i64>,
     /// Start date (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub start: Option<String>,
     /// Deadline
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub deadline: Option<String>,
     /// complete (default) or explore
     #[arg(long, value_name = "complete|explore")]
@@ -258,7 +258,7 @@ pub struct ProjectOpts {
     #[arg(long = "course", value_name = "REF")]
     pub courses: Vec<String>,
     /// Due date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub due: Option<String>,
     /// idea or active (default: active)
     #[arg(long, value_name = "idea|active")]
@@ -291,7 +291,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
     /// Sessions on or after this day
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
 }
 
@@ -316,7 +316,7 @@ pub struct EditArgs {
     #[arg(long, value_name = "S")]
     pub slug: Option<String>,
     /// Goal: target date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub by: Option<String>,
     /// Goal: why it matters
     #[arg(long, value_name = "TEXT")]
@@ -333,7 +333,7 @@ pub struct EditArgs {
     #[arg(long = "course", value_name = "REF")]
     pub courses: Vec<String>,
     /// Project: due date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub due: Option<String>,
     /// Project: idea or active
     #[arg(long, value_name = "S")]
@@ -342,7 +342,7 @@ pub struct EditArgs {
     #[arg(long, value_name = "D")]
     pub minutes: Option<String>,
     /// Session: study day
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Session: note
     #[arg(long, value_name = "TEXT")]
@@ -360,7 +360,7 @@ pub struct DoneArgs {
     /// A course, project or goal
     pub reference: String,
     /// When (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Course: certificate link
     #[arg(long, value_name = "URL")]
@@ -375,7 +375,7 @@ pub struct DropArgs {
     /// A course, project or goal
     pub reference: String,
     /// When (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Why
     #[arg(long, value_name = "TEXT")]
@@ -421,7 +421,7 @@ pub struct CheckinArgs {
     #[arg(long, value_name = "BLOOM")]
     pub level: Option<String>,
     /// Study day (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Start time
     #[arg(long, value_name = "TIME")]
@@ -454,7 +454,7 @@ pub struct RemindArgs {
 #[derive(Debug, Args)]
 pub struct RestArgs {
     /// A day or a range FROM..TO, today or later
-    #[arg(value_name = "DATE|FROM..TO")]
+    #[arg(value_name = "DATE|FROM..TO", allow_hyphen_values = true)]
     pub when: String,
     /// Why
     #[arg(long, value_name = "TEXT")]
@@ -478,10 +478,10 @@ pub struct PledgeArgs {
     #[arg(long, value_name = "NAME")]
     pub referee: Option<String>,
     /// First day (snaps to the start of its period; default today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Last day (snaps to the end of its period)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub until: Option<String>,
 }
 
@@ -543,10 +543,10 @@ pub struct ReportArgs {
     #[arg(long, group = "period")]
     pub last_month: bool,
     /// First day (with --to)
-    #[arg(long, value_name = "DATE", requires = "to", conflicts_with = "period")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true, requires = "to", conflicts_with = "period")]
     pub from: Option<String>,
     /// Last day (with --from)
-    #[arg(long, value_name = "DATE", requires = "from")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true, requires = "from")]
     pub to: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -669,4 +669,24 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: Shell,
+}
+
+/// Parses the command line. A negative duration (`checkin ml -5m`) looks
+/// like an unknown flag to clap; it is reported as the bad duration it is.
+/// Other parse errors are clap's own (help, version, usage: exit 0 or 2).
+pub fn parse() -> anyhow::Result<Cli> {
+    let err = match Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(err) => err,
+    };
+    if err.kind() == clap::error::ErrorKind::UnknownArgument {
+        let args: Vec<String> = std::env::args().collect();
+        let negative = args
+            .iter()
+            .find(|a| a.starts_with('-') && a.chars().nth(1).is_some_and(|c| c.is_ascii_digit() || c == '.'));
+        if let (true, Some(word)) = (args.iter().any(|a| a == "checkin"), negative) {
+            crate::domain::parse::parse_duration(word)?;
+        }
+    }
+    err.exit()
 }
