@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::domain::odds::{self, Factor, OddsInput};
 use crate::domain::records::{Item, Kind};
+use super::totals::DayTotals;
 use crate::store;
 
 /// `odds --json`: one entry per active course.
@@ -46,6 +47,11 @@ pub fn start_day(item: &Item) -> NaiveDate {
 
 /// Odds of every active course (or of `only`), lowest first.
 pub fn build(conn: &Connection, today: NaiveDate, only: Option<&Item>) -> Result<Vec<CourseOdds>> {
+    build_with(conn, today, only, &DayTotals::load(conn)?)
+}
+
+/// Odds from totals already loaded.
+pub fn build_with(conn: &Connection, today: NaiveDate, only: Option<&Item>, totals: &DayTotals) -> Result<Vec<CourseOdds>> {
     let courses = store::items::list(conn, Some(Kind::Course))?;
     let record = record(&courses);
     let mut all = Vec::new();
@@ -53,16 +59,17 @@ pub fn build(conn: &Connection, today: NaiveDate, only: Option<&Item>) -> Result
         if only.is_some_and(|o| o.id != course.id) {
             continue;
         }
-        all.push(course_odds(conn, course, &record, today)?);
+        all.push(course_odds(course, &record, today, totals));
     }
     all.sort_by(|a, b| a.probability.total_cmp(&b.probability).then(a.reference.cmp(&b.reference)));
     Ok(all)
 }
 
-fn course_odds(conn: &Connection, course: &Item, record: &Record, today: NaiveDate) -> Result<CourseOdds> {
+fn course_odds(course: &Item, record: &Record, today: NaiveDate, totals: &DayTotals) -> CourseOdds {
     let start = start_day(course);
     let offset = |day: NaiveDate| (day - start).num_days();
-    let days = store::sessions::item_days(conn, course.id)?;
+    // Only days up to today: the model's T is today.
+    let days: Vec<_> = totals.item_days(course.id).into_iter().filter(|(d, ..)| *d <= today).collect();
     let units_done: i64 = days.iter().map(|(_, _, units)| units).sum();
     let session_days: Vec<i64> =
         days.iter().filter(|(_, minutes, units)| *minutes > 0 || *units > 0).map(|(day, _, _)| offset(*day)).collect();
@@ -85,7 +92,7 @@ fn course_odds(conn: &Connection, course: &Item, record: &Record, today: NaiveDa
     };
     let result = odds::completion_odds(&input);
     let last = session_days.last().copied().unwrap_or(0);
-    Ok(CourseOdds {
+    CourseOdds {
         reference: course.slug.clone(),
         title: course.title.clone(),
         probability: result.probability,
@@ -97,7 +104,7 @@ fn course_odds(conn: &Connection, course: &Item, record: &Record, today: NaiveDa
         units_total: course.units_total,
         deadline: course.due_date,
         days_silent: (t - last).max(0),
-    })
+    }
 }
 
 /// At risk: behind the road, silent for two weeks, or under 10 % odds.

@@ -12,6 +12,7 @@ use crate::Ctx;
 use crate::config::Settings;
 use crate::domain::pledge::{self, DayAmount, EvalContext, PeriodResult, Pledge, Rate, RateChange};
 use crate::domain::records::Kind;
+use super::totals::DayTotals;
 use crate::store;
 use crate::store::pledges::PledgeRow;
 use crate::store::sessions::Scope;
@@ -130,12 +131,18 @@ pub fn scope_of(conn: &Connection, row: &PledgeRow) -> Result<Scope> {
 }
 
 pub fn build_from(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<PledgeBook> {
+    build_with(conn, settings, today, &DayTotals::load(conn)?)
+}
+
+/// The pledge book from totals already loaded.
+pub fn build_with(conn: &Connection, settings: &Settings, today: NaiveDate, totals: &DayTotals) -> Result<PledgeBook> {
     let rows = store::pledges::list(conn)?;
     let rest_days = store::rest::days(conn)?;
     let mut judged = Vec::with_capacity(rows.len());
     for row in rows {
         let scope = scope_of(conn, &row)?;
-        let amounts = store::sessions::day_amounts(conn, &scope, row.from, today)?
+        let amounts = totals
+            .day_amounts(&scope, row.from, today)
             .into_iter()
             .map(|(day, (minutes, units))| (day, DayAmount { minutes, units }))
             .collect();
