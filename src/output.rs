@@ -165,8 +165,8 @@ impl Out {
 }
 
 /// Borderless columns with a dashed line under the header.
-const TABLE_STYLE: TableStyle = comfy_table::presets::NOTHING
-    .header_separator(LineStyle::none().fill('-').junction(' '));
+const TABLE_STYLE: TableStyle =
+    comfy_table::presets::NOTHING.header_separator(LineStyle::none().fill('-').junction(' '));
 
 fn header_cell(text: &str, color: bool) -> comfy_table::Cell {
     let cell = comfy_table::Cell::new(text);

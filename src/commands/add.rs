@@ -116,7 +116,13 @@ const PLATFORMS: &[(&str, &[&str])] = &[
 
 /// Known platform names normalised; any other text kept as typed.
 pub fn normalize_platform(text: &str) -> String {
-    let key: String = text.trim().to_lowercase().split(|c: char| c.is_whitespace() || c == '_').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let key: String = text
+        .trim()
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     PLATFORMS
         .iter()
         .find(|(_, aliases)| aliases.contains(&key.as_str()))
@@ -138,7 +144,13 @@ fn date_opt(text: &Option<String>, today: NaiveDate) -> Result<Option<NaiveDate>
 }
 
 /// Applies the course flags that were given (add and edit).
-pub fn apply_course_opts(conn: &Connection, item: &mut Item, opts: &CourseOpts, today: NaiveDate, currency: &str) -> Result<()> {
+pub fn apply_course_opts(
+    conn: &Connection,
+    item: &mut Item,
+    opts: &CourseOpts,
+    today: NaiveDate,
+    currency: &str,
+) -> Result<()> {
     if let Some(platform) = &opts.platform {
         item.platform = Some(normalize_platform(platform)).filter(|p| !p.is_empty());
     }

@@ -97,7 +97,12 @@ pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<()> {
 }
 
 /// Resolves a reference and applies a status change in one journaled write.
-fn change_status(ctx: &mut Ctx, reference: &str, verb: &str, apply: impl FnOnce(&mut Item) -> Result<()>) -> Result<ItemView> {
+fn change_status(
+    ctx: &mut Ctx,
+    reference: &str,
+    verb: &str,
+    apply: impl FnOnce(&mut Item) -> Result<()>,
+) -> Result<ItemView> {
     let now = ctx.clock.now();
     let db = ctx.write_db()?;
     db.write(&format!("{verb} {reference}"), now, |conn| {

@@ -31,11 +31,18 @@ pub fn table(out: &mut Out, odds: &[CourseOdds], explain: bool) -> Result<()> {
             out.line("")?;
             out.line(out.bold(&format!("{} — {}", o.reference, percent(o.probability))))?;
             for factor in &o.factors {
-                out.line(format!("  {:>6}  {:<10}  {}", percent(factor.value), format!("{:?}", factor.kind).to_lowercase(), factor.label))?;
+                out.line(format!(
+                    "  {:>6}  {:<10}  {}",
+                    percent(factor.value),
+                    format!("{:?}", factor.kind).to_lowercase(),
+                    factor.label
+                ))?;
             }
         }
         out.line("")?;
-        out.line(out.dim("Priors: Reich & Ruipérez-Valiente 2019; decay and progress: Ho et al. 2014. See ODDS in the README."))?;
+        out.line(out.dim(
+            "Priors: Reich & Ruipérez-Valiente 2019; decay and progress: Ho et al. 2014. See ODDS in the README.",
+        ))?;
     }
     Ok(())
 }

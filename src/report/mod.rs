@@ -5,5 +5,5 @@ pub mod odds;
 pub mod pledges;
 pub mod records;
 pub mod status;
-pub mod totals;
 pub mod streak;
+pub mod totals;

@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::totals::DayTotals;
 use crate::domain::odds::{self, Factor, OddsInput};
 use crate::domain::records::{Item, Kind};
-use super::totals::DayTotals;
 use crate::store;
 
 /// `odds --json`: one entry per active course.
@@ -51,7 +51,12 @@ pub fn build(conn: &Connection, today: NaiveDate, only: Option<&Item>) -> Result
 }
 
 /// Odds from totals already loaded.
-pub fn build_with(conn: &Connection, today: NaiveDate, only: Option<&Item>, totals: &DayTotals) -> Result<Vec<CourseOdds>> {
+pub fn build_with(
+    conn: &Connection,
+    today: NaiveDate,
+    only: Option<&Item>,
+    totals: &DayTotals,
+) -> Result<Vec<CourseOdds>> {
     let courses = store::items::list(conn, Some(Kind::Course))?;
     let record = record(&courses);
     let mut all = Vec::new();
@@ -73,7 +78,8 @@ fn course_odds(course: &Item, record: &Record, today: NaiveDate, totals: &DayTot
     let units_done: i64 = days.iter().map(|(_, _, units)| units).sum();
     let session_days: Vec<i64> =
         days.iter().filter(|(_, minutes, units)| *minutes > 0 || *units > 0).map(|(day, _, _)| offset(*day)).collect();
-    let day_units: Vec<(i64, i64)> = days.iter().filter(|(_, _, u)| *u != 0).map(|(day, _, units)| (offset(*day), *units)).collect();
+    let day_units: Vec<(i64, i64)> =
+        days.iter().filter(|(_, _, u)| *u != 0).map(|(day, _, units)| (offset(*day), *units)).collect();
     let t = offset(today);
     // The learner's own record excludes this course; it is active, so it is not counted there.
     let input = OddsInput {
@@ -114,7 +120,9 @@ pub fn at_risk(odds: &[CourseOdds]) -> Vec<&CourseOdds> {
         .filter(|o| o.buffer_days.is_some_and(|b| b < 0) || o.days_silent >= 14 || o.probability < 0.10)
         .collect();
     risky.sort_by(|a, b| {
-        a.probability.total_cmp(&b.probability).then(a.buffer_days.unwrap_or(i64::MAX).cmp(&b.buffer_days.unwrap_or(i64::MAX)))
+        a.probability
+            .total_cmp(&b.probability)
+            .then(a.buffer_days.unwrap_or(i64::MAX).cmp(&b.buffer_days.unwrap_or(i64::MAX)))
     });
     risky
 }
