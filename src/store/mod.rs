@@ -101,8 +101,17 @@ impl Db {
 
     fn migrate(&mut self) -> Result<()> {
         let known = MIGRATIONS.len() as i64;
-        if self.user_version()? == known {
+        let found = self.user_version()?;
+        if found == known {
             return Ok(());
+        }
+        // The copy comes first, outside the migration's transaction: SQLite
+        // cannot VACUUM INTO from within one.
+        if found > 0
+            && found < known
+            && let Some(path) = &self.path
+        {
+            backup_before_migration(&self.conn, path, found)?;
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
@@ -112,10 +121,6 @@ impl Db {
             if tables > 0 {
                 return Err(anyhow!("it is not a learnlog database (it has tables but no learnlog schema version)")
                     .context(EnvHint { hint: "pass --db with another path".into() }));
-            }
-        } else if version < known {
-            if let Some(path) = &self.path {
-                backup_before_migration(&tx, path, version)?;
             }
         }
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
