@@ -28,6 +28,10 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
         AddCommand::Course(f) => f.pledge.clone(),
         _ => None,
     };
+    // A bad --pledge is refused before anything is written.
+    if let Some(rate) = &pledge {
+        super::pledge::parse_rate(rate)?;
+    }
     let db = ctx.write_db()?;
     let summary = format!("add {kind} '{title}'");
     let item = db.write(&summary, now, |conn| {
