@@ -211,7 +211,8 @@ pub fn create_private_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+/// Creates a directory (and its missing parents) readable only by its owner.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         return Ok(());
     }
