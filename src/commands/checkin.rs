@@ -24,8 +24,10 @@ fn split_words(words: &[String]) -> Result<(Option<String>, Option<String>)> {
             (true, false) => Ok((Some(b.clone()), Some(a.clone()))),
             (true, true) => Err(user_hint(format!("two durations: '{a}' and '{b}'"), "give one course or project and one duration")),
             (false, false) => {
-                // Neither parses: report the one that looks most like a duration attempt.
-                let bad = if b.starts_with(|c: char| c.is_ascii_digit()) { b } else { a };
+                // Neither parses: report the one that looks most like a duration
+                // attempt; else the second, as the usual order is REF DURATION.
+                let digit_led = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+                let bad = if digit_led(a) && !digit_led(b) { a } else { b };
                 let _ = parse_duration(bad)?;
                 Err(user_hint(format!("two references: '{a}' and '{b}'"), "give one course or project and one duration"))
             }
