@@ -44,7 +44,7 @@ impl Db {
             create_private_file(path)?;
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .with_context(|| format!("cannot open database {}", path.display()))?;
+            .map_err(|err| describe(&Some(path.to_path_buf()), err.into()))?;
         let mut db = Db { conn, path: Some(path.to_path_buf()) };
         // Refuse a newer file before anything (even the journal mode) touches it.
         db.check_version().map_err(|err| db.describe(err))?;
