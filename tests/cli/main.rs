@@ -4,3 +4,4 @@
 mod common;
 
 mod daily;
+mod errors;
