@@ -112,7 +112,7 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         ctx.out.done(format!("Resumed {} (it was paused).", session.target.as_deref().unwrap_or("")))?;
     }
     let on = session.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
-    let units = if session.units > 0 { format!(", {} units", session.units) } else { String::new() };
+    let units = if session.units > 0 { format!(", {}", crate::render::plural(session.units, "unit")) } else { String::new() };
     ctx.out.done(format!("Logged {}{on}{units} for {} (session #{}).", format_minutes(minutes), session.study_day, session.id))
 }
 

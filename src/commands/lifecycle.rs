@@ -128,7 +128,7 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
         } else {
             let item = resolve(conn, &args.target, ALL_KINDS)?;
             let (sessions, _) = store::items::session_count(conn, item.id)?;
-            let with = if sessions > 0 { format!(" and its {sessions} sessions") } else { String::new() };
+            let with = if sessions > 0 { format!(" and its {}", crate::render::plural(sessions, "session")) } else { String::new() };
             format!("{} {}{with}", item.kind, item.slug)
         }
     };
