@@ -21,6 +21,7 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
         out.line("")?;
         out.line(out.bold("Pledges"))?;
         let mut table = out.table(&["#", "target", "rate", "done", "verdict"]);
+        super::keep_whole(&mut table, 1);
         for p in &r.pledges {
             let rate: crate::domain::pledge::Rate = match p.rate.parse() {
                 Ok(rate) => rate,
@@ -40,6 +41,7 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
         out.line("")?;
         out.line(out.bold("At risk"))?;
         let mut table = out.table(&["course", "odds", "buffer", "silent"]);
+        super::keep_whole(&mut table, 0);
         for a in &r.at_risk {
             table.add_row(vec![
                 a.reference.clone(),
