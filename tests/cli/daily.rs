@@ -29,7 +29,7 @@ fn add_checkin_status_streak() {
     let env = TestEnv::new();
     env.run(&["add", "course", "Machine Learning", "--platform", "Coursera", "--units", "11"]).ok();
     let run = env.run(&["checkin", "machine", "45m", "--units", "1"]).ok();
-    assert_eq!(run.stdout, "Logged 45m on machine-learning, 1 units for 2026-11-23 (session #1).\n");
+    assert_eq!(run.stdout, "Logged 45m on machine-learning, 1 unit for 2026-11-23 (session #1).\n");
     let status = env.run(&["status", "--json"]).ok().json();
     assert_eq!(status["today"]["minutes"], 45);
     assert_eq!(status["today"]["studied"], true);

@@ -5,3 +5,4 @@ mod common;
 
 mod daily;
 mod errors;
+mod records;
