@@ -6,3 +6,4 @@ mod common;
 mod daily;
 mod errors;
 mod records;
+mod streaks;
