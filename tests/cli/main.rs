@@ -7,3 +7,4 @@ mod daily;
 mod errors;
 mod records;
 mod streaks;
+mod files;
