@@ -216,15 +216,13 @@ fn colour_on_a_terminal_unless_no_color() {
     let env = TestEnv::new();
     env.run(&["checkin", "30m", "-q"]).ok();
     let on_tty = |no_color: bool| {
-        let mut cmd = env.command(&[]);
+        let command = format!("'{}' status", crate::common::BIN);
+        let mut cmd = env.program("script", &["-qec", &command, "/dev/null"]);
         cmd.env_remove("NO_COLOR");
         if no_color {
             cmd.env("NO_COLOR", "1");
         }
-        let bin = crate::common::BIN;
-        let command = format!("'{bin}' status");
-        let cmd = cmd_with_program(cmd, "script", &["-qec", &command, "/dev/null"]);
-        to_run(cmd.unwrap().output().unwrap())
+        to_run(cmd.output().unwrap())
     };
     let plain = on_tty(true);
     assert_eq!(plain.code, 0, "{}", plain.transcript());
@@ -232,17 +230,4 @@ fn colour_on_a_terminal_unless_no_color() {
     assert!(!coloured(&plain.stdout), "NO_COLOR on a terminal:\n{}", plain.stdout);
     let bright = on_tty(false);
     assert!(coloured(&bright.stdout), "a terminal without NO_COLOR:\n{}", bright.stdout);
-}
-
-/// The same environment as `cmd`, running another program.
-fn cmd_with_program(cmd: std::process::Command, program: &str, args: &[&str]) -> Option<std::process::Command> {
-    let mut other = std::process::Command::new(program);
-    other.args(args).env_clear().current_dir(cmd.get_current_dir()?).stdin(Stdio::null());
-    for (key, value) in cmd.get_envs() {
-        match value {
-            Some(value) => other.env(key, value),
-            None => other.env_remove(key),
-        };
-    }
-    Some(other)
 }

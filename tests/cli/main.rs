@@ -8,3 +8,4 @@ mod errors;
 mod records;
 mod streaks;
 mod files;
+mod examples;

@@ -122,6 +122,19 @@ impl TestEnv {
         cmd
     }
 
+    /// Another program (a shell, `script`) in the same sealed environment.
+    pub fn program(&self, program: &str, args: &[&str]) -> Command {
+        let template = self.command(&[]);
+        let mut cmd = Command::new(program);
+        cmd.args(args).env_clear().current_dir(self.home()).stdin(Stdio::null());
+        for (key, value) in template.get_envs() {
+            if let Some(value) = value {
+                cmd.env(key, value);
+            }
+        }
+        cmd
+    }
+
     /// Runs learnlog with these arguments.
     pub fn run(&self, args: &[&str]) -> Run {
         to_run(self.command(args).output().unwrap())
