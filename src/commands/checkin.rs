@@ -49,11 +49,10 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         return Err(user_hint(format!("{day} is in the future"), "a check-in is for today or an earlier day"));
     }
     let level = args.level.as_deref().map(parse_bloom).transpose()?;
-    if let Some(units) = args.units {
-        if units < 0 {
+    if let Some(units) = args.units
+        && units < 0 {
             return Err(user_hint(format!("invalid --units {units}"), "use `learnlog progress REF N` to correct units done"));
         }
-    }
     // When it started: --at on the day; else a check-in for today has just ended.
     let started_at = match &args.at {
         Some(time) => {
@@ -169,11 +168,10 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
             item.updated_at = now;
             store::items::update(conn, &item)?;
         }
-        if let Some(total) = item.units_total {
-            if target > total {
+        if let Some(total) = item.units_total
+            && target > total {
                 return Err(user_hint(format!("{target} is more than the {total} units of {}", item.slug), "give the new total: N/TOTAL"));
             }
-        }
         let before = store::items::units_done(conn, item.id)?;
         if before != target {
             let session = Session {

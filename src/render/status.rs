@@ -99,8 +99,8 @@ pub fn nudge(out: &Out, r: &StatusReport) -> String {
         line.push_str(&format!(" ({} held)", plural(r.streak.daily.freezes_held, "freeze")));
     }
     let urgent = r.pledges.iter().filter(|p| p.verdict == Verdict::Behind).min_by_key(|p| (p.days_left, -p.needed));
-    if let Some(p) = urgent {
-        if let Ok(rate) = p.rate.parse::<crate::domain::pledge::Rate>() {
+    if let Some(p) = urgent
+        && let Ok(rate) = p.rate.parse::<crate::domain::pledge::Rate>() {
             line.push_str(&format!(
                 "{}pledge #{} {} on {}: {} to go, {} left",
                 out.dot(),
@@ -111,7 +111,6 @@ pub fn nudge(out: &Out, r: &StatusReport) -> String {
                 plural(p.days_left, "day")
             ));
         }
-    }
     line.push('.');
     line
 }
