@@ -63,7 +63,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog show ml\n  learnlog show session 42")]
     Show(ShowArgs),
     /// Change a record
-    #[command(after_help = "Examples:\n  learnlog edit ml --deadline 2027-01-31\n  learnlog edit session 42 --minutes 50")]
+    #[command(
+        after_help = "Examples:\n  learnlog edit ml --deadline 2027-01-31\n  learnlog edit session 42 --minutes 50"
+    )]
     Edit(EditArgs),
     /// Complete a course, ship a project, achieve a goal
     #[command(after_help = "Example:\n  learnlog done ml --credential https://coursera.org/verify/XYZ --score 96")]
@@ -84,7 +86,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog undo\n  learnlog undo --list")]
     Undo(UndoArgs),
     /// Log a study session
-    #[command(after_help = "Examples:\n  learnlog checkin ml 45m --units 1\n  learnlog checkin 1h30m --date yesterday --at 9pm\n  learnlog checkin            # default_minutes of general study")]
+    #[command(
+        after_help = "Examples:\n  learnlog checkin ml 45m --units 1\n  learnlog checkin 1h30m --date yesterday --at 9pm\n  learnlog checkin            # default_minutes of general study"
+    )]
     Checkin(CheckinArgs),
     /// Set the absolute number of units done in a course
     #[command(after_help = "Examples:\n  learnlog progress ml 5\n  learnlog progress ml 5/12")]
@@ -93,10 +97,14 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog status\n  learnlog status --short     # one line for a shell prompt")]
     Status(StatusArgs),
     /// Print a nudge when today has no check-in (for cron)
-    #[command(after_help = "Example (crontab):\n  0 20 * * * learnlog remind --exit-code || notify-send learnlog \"$(learnlog remind)\"")]
+    #[command(
+        after_help = "Example (crontab):\n  0 20 * * * learnlog remind --exit-code || notify-send learnlog \"$(learnlog remind)\""
+    )]
     Remind(RemindArgs),
     /// Declare rest days in advance
-    #[command(after_help = "Examples:\n  learnlog rest tomorrow --reason travel\n  learnlog rest 2026-12-24..2026-12-26")]
+    #[command(
+        after_help = "Examples:\n  learnlog rest tomorrow --reason travel\n  learnlog rest 2026-12-24..2026-12-26"
+    )]
     Rest(RestArgs),
     /// Make or change a pledge, or end one
     #[command(
@@ -115,10 +123,14 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog odds\n  learnlog odds ml --explain")]
     Odds(OddsArgs),
     /// Commitment report for a period
-    #[command(after_help = "Examples:\n  learnlog report\n  learnlog report --last-week --format markdown\n  learnlog report --from 2026-01-01 --to 2026-03-31 --json")]
+    #[command(
+        after_help = "Examples:\n  learnlog report\n  learnlog report --last-week --format markdown\n  learnlog report --from 2026-01-01 --to 2026-03-31 --json"
+    )]
     Report(ReportArgs),
     /// GitHub-style calendar of study minutes
-    #[command(after_help = "Examples:\n  learnlog heatmap\n  learnlog heatmap --year 2026\n  learnlog heatmap ml --weeks 12")]
+    #[command(
+        after_help = "Examples:\n  learnlog heatmap\n  learnlog heatmap --year 2026\n  learnlog heatmap ml --weeks 12"
+    )]
     Heatmap(HeatmapArgs),
     /// What to do today, ranked, with reasons
     #[command(after_help = "Example:\n  learnlog next")]
@@ -127,10 +139,14 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog portfolio\n  learnlog portfolio --format json-resume > resume.json")]
     Portfolio(PortfolioArgs),
     /// Export the record
-    #[command(after_help = "Examples:\n  learnlog export --out learnlog.json\n  learnlog export --format csv --table sessions\n  learnlog export --format ics --out study.ics")]
+    #[command(
+        after_help = "Examples:\n  learnlog export --out learnlog.json\n  learnlog export --format csv --table sessions\n  learnlog export --format ics --out study.ics"
+    )]
     Export(ExportArgs),
     /// Import a learnlog export or a Timewarrior export
-    #[command(after_help = "Examples:\n  learnlog import learnlog.json --dry-run\n  timew export | learnlog import - --format timewarrior")]
+    #[command(
+        after_help = "Examples:\n  learnlog import learnlog.json --dry-run\n  timew export | learnlog import - --format timewarrior"
+    )]
     Import(ImportArgs),
     /// Copy the database with SQLite's online backup
     #[command(after_help = "Example:\n  learnlog backup ~/learnlog-backup.db")]
@@ -139,10 +155,14 @@ pub enum Command {
     #[command(after_help = "Example:\n  learnlog init")]
     Init,
     /// Show or change the configuration
-    #[command(after_help = "Examples:\n  learnlog config path\n  learnlog config set default_minutes 45\n  learnlog config get streak.freeze_every")]
+    #[command(
+        after_help = "Examples:\n  learnlog config path\n  learnlog config set default_minutes 45\n  learnlog config get streak.freeze_every"
+    )]
     Config(ConfigArgs),
     /// Print shell completions
-    #[command(after_help = "Example:\n  learnlog completions bash > ~/.local/share/bash-completion/completions/learnlog")]
+    #[command(
+        after_help = "Example:\n  learnlog completions bash > ~/.local/share/bash-completion/completions/learnlog"
+    )]
     Completions(CompletionsArgs),
     /// Print the man page (roff)
     #[command(after_help = "Example:\n  learnlog man > ~/.local/share/man/man1/learnlog.1")]
@@ -155,13 +175,19 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
     /// Add a goal
-    #[command(after_help = "Example:\n  learnlog add goal \"Become a data engineer\" --by 2027-06-30 --why \"a job I enjoy\"")]
+    #[command(
+        after_help = "Example:\n  learnlog add goal \"Become a data engineer\" --by 2027-06-30 --why \"a job I enjoy\""
+    )]
     Goal(GoalFields),
     /// Add a course enrollment
-    #[command(after_help = "Example:\n  learnlog add course \"Machine Learning Specialization\" --platform coursera --price 49 --units 11 --unit-name week --deadline +10w --pledge 4h/week")]
+    #[command(
+        after_help = "Example:\n  learnlog add course \"Machine Learning Specialization\" --platform coursera --price 49 --units 11 --unit-name week --deadline +10w --pledge 4h/week"
+    )]
     Course(CourseFields),
     /// Add a self-made project
-    #[command(after_help = "Example:\n  learnlog add project \"Bird classifier\" --skills python,pytorch --course ml --url https://github.com/me/birds")]
+    #[command(
+        after_help = "Example:\n  learnlog add project \"Bird classifier\" --skills python,pytorch --course ml --url https://github.com/me/birds"
+    )]
     Project(ProjectFields),
 }
 

@@ -102,7 +102,12 @@ impl Config {
         };
         let config: Config = toml::from_str(&text).map_err(|err| {
             user_hint(
-                format!("invalid config file {}: {}{}", path.display(), one_line(err.message()), where_in(&text, err.span())),
+                format!(
+                    "invalid config file {}: {}{}",
+                    path.display(),
+                    one_line(err.message()),
+                    where_in(&text, err.span())
+                ),
                 "see `learnlog config show` for the keys and their defaults",
             )
         })?;
@@ -115,11 +120,11 @@ impl Config {
     /// Checks every value and parses times and weekdays.
     pub fn settings(&self) -> Result<Settings> {
         let time = |key: &str, text: &str| {
-            crate::domain::parse::parse_time(text).map_err(|_| user(format!("`{key}` = '{text}' is not a time like 04:00")))
+            crate::domain::parse::parse_time(text)
+                .map_err(|_| user(format!("`{key}` = '{text}' is not a time like 04:00")))
         };
         let weekday = |key: &str, text: &str| {
-            text.parse::<Weekday>()
-                .map_err(|_| user(format!("`{key}` = '{text}' is not a weekday name like monday")))
+            text.parse::<Weekday>().map_err(|_| user(format!("`{key}` = '{text}' is not a weekday name like monday")))
         };
         let positive = |key: &str, value: i64, min: i64| {
             if value < min { Err(user(format!("`{key}` must be at least {min}, not {value}"))) } else { Ok(value) }

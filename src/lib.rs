@@ -105,16 +105,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(&config_path)?;
     let settings = config.settings()?;
     let clock = Clock::from_env(settings.day_starts_at)?;
-    let mut ctx = Ctx {
-        out,
-        clock,
-        config,
-        settings,
-        config_path,
-        db_flag: cli.global.db.clone(),
-        db: None,
-        pending_note: None,
-    };
+    let mut ctx =
+        Ctx { out, clock, config, settings, config_path, db_flag: cli.global.db.clone(), db: None, pending_note: None };
     let code = commands::dispatch(&mut ctx, cli.command)?;
     ctx.out.flush()?;
     if let Some(note) = ctx.pending_note.take() {

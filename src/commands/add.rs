@@ -120,7 +120,13 @@ const PLATFORMS: &[(&str, &[&str])] = &[
 
 /// Known platform names normalised; any other text kept as typed.
 pub fn normalize_platform(text: &str) -> String {
-    let key: String = text.trim().to_lowercase().split(|c: char| c.is_whitespace() || c == '_').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let key: String = text
+        .trim()
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     PLATFORMS
         .iter()
         .find(|(_, aliases)| aliases.contains(&key.as_str()))
@@ -142,7 +148,13 @@ fn date_opt(text: &Option<String>, today: NaiveDate) -> Result<Option<NaiveDate>
 }
 
 /// Applies the course flags that were given (add and edit).
-pub fn apply_course_opts(conn: &Connection, item: &mut Item, opts: &CourseOpts, today: NaiveDate, currency: &str) -> Result<()> {
+pub fn apply_course_opts(
+    conn: &Connection,
+    item: &mut Item,
+    opts: &CourseOpts,
+    today: NaiveDate,
+    currency: &str,
+) -> Result<()> {
     if let Some(platform) = &opts.platform {
         item.platform = Some(normalize_platform(platform)).filter(|p| !p.is_empty());
     }
@@ -176,12 +188,13 @@ pub fn apply_course_opts(conn: &Connection, item: &mut Item, opts: &CourseOpts, 
         item.due_date = Some(deadline);
     }
     if let (Some(start), Some(deadline)) = (item.start_date, item.due_date)
-        && deadline < start {
-            return Err(user_hint(
-                format!("the deadline {deadline} is before the start {start}"),
-                "check --start and --deadline",
-            ));
-        }
+        && deadline < start
+    {
+        return Err(user_hint(
+            format!("the deadline {deadline} is before the start {start}"),
+            "check --start and --deadline",
+        ));
+    }
     if let Some(intent) = &opts.intent {
         item.intent = Some(one_of("intent", intent, &["complete", "explore"])?);
     }

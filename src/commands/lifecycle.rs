@@ -97,7 +97,12 @@ pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<()> {
 }
 
 /// Resolves a reference and applies a status change in one journaled write.
-fn change_status(ctx: &mut Ctx, reference: &str, verb: &str, apply: impl FnOnce(&mut Item) -> Result<()>) -> Result<ItemView> {
+fn change_status(
+    ctx: &mut Ctx,
+    reference: &str,
+    verb: &str,
+    apply: impl FnOnce(&mut Item) -> Result<()>,
+) -> Result<ItemView> {
     let now = ctx.clock.now();
     let db = ctx.write_db()?;
     db.write(&format!("{verb} {reference}"), now, |conn| {
@@ -128,7 +133,11 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
         } else {
             let item = resolve(conn, &args.target, ALL_KINDS)?;
             let (sessions, _) = store::items::session_count(conn, item.id)?;
-            let with = if sessions > 0 { format!(" and its {}", crate::render::plural(sessions, "session")) } else { String::new() };
+            let with = if sessions > 0 {
+                format!(" and its {}", crate::render::plural(sessions, "session"))
+            } else {
+                String::new()
+            };
             format!("{} {}{with}", item.kind, item.slug)
         }
     };

@@ -60,7 +60,10 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
 fn not_yet(command: &Command) -> anyhow::Error {
     let name = format!("{command:?}");
     let name = name.split(['(', ' ']).next().unwrap_or("this command").to_ascii_lowercase();
-    user_hint(format!("`learnlog {name}` is not available in this build"), "see `learnlog --help` for the commands it has")
+    user_hint(
+        format!("`learnlog {name}` is not available in this build"),
+        "see `learnlog --help` for the commands it has",
+    )
 }
 
 fn init(ctx: &mut Ctx) -> Result<()> {
@@ -137,10 +140,16 @@ fn no_match(conn: &Connection, slug: &str, kinds: &[Kind]) -> Result<anyhow::Err
         [] => {
             let other_kind = all.iter().find(|i| i.slug.starts_with(slug) && !kinds.contains(&i.kind));
             match other_kind {
-                Some(item) => user_hint(message, format!("'{}' is a {}, not a {}", item.slug, item.kind, kinds_text(kinds))),
+                Some(item) => {
+                    user_hint(message, format!("'{}' is a {}, not a {}", item.slug, item.kind, kinds_text(kinds)))
+                }
                 None => {
                     // Courses are what people refer to most; point there when they may be meant.
-                    let listed = if kinds.contains(&Kind::Course) { Kind::Course } else { kinds.first().copied().unwrap_or(Kind::Course) };
+                    let listed = if kinds.contains(&Kind::Course) {
+                        Kind::Course
+                    } else {
+                        kinds.first().copied().unwrap_or(Kind::Course)
+                    };
                     user_hint(message, format!("see `learnlog list {listed}s --all`"))
                 }
             }

@@ -37,6 +37,10 @@ pub fn run(ctx: &mut Ctx, args: &RemindArgs) -> Result<ExitCode> {
     Ok(if args.exit_code { ExitCode::from(EXIT_REMIND) } else { ExitCode::SUCCESS })
 }
 
-fn is_rest_day(dashboard: &report::status::Dashboard, settings: &crate::config::Settings, today: chrono::NaiveDate) -> bool {
+fn is_rest_day(
+    dashboard: &report::status::Dashboard,
+    settings: &crate::config::Settings,
+    today: chrono::NaiveDate,
+) -> bool {
     dashboard.book.rest_days.contains(&today) || settings.rest_weekdays.contains(&chrono::Datelike::weekday(&today))
 }

@@ -66,7 +66,8 @@ fn course_odds(conn: &Connection, course: &Item, record: &Record, today: NaiveDa
     let units_done: i64 = days.iter().map(|(_, _, units)| units).sum();
     let session_days: Vec<i64> =
         days.iter().filter(|(_, minutes, units)| *minutes > 0 || *units > 0).map(|(day, _, _)| offset(*day)).collect();
-    let day_units: Vec<(i64, i64)> = days.iter().filter(|(_, _, u)| *u != 0).map(|(day, _, units)| (offset(*day), *units)).collect();
+    let day_units: Vec<(i64, i64)> =
+        days.iter().filter(|(_, _, u)| *u != 0).map(|(day, _, units)| (offset(*day), *units)).collect();
     let t = offset(today);
     // The learner's own record excludes this course; it is active, so it is not counted there.
     let input = OddsInput {
@@ -107,7 +108,9 @@ pub fn at_risk(odds: &[CourseOdds]) -> Vec<&CourseOdds> {
         .filter(|o| o.buffer_days.is_some_and(|b| b < 0) || o.days_silent >= 14 || o.probability < 0.10)
         .collect();
     risky.sort_by(|a, b| {
-        a.probability.total_cmp(&b.probability).then(a.buffer_days.unwrap_or(i64::MAX).cmp(&b.buffer_days.unwrap_or(i64::MAX)))
+        a.probability
+            .total_cmp(&b.probability)
+            .then(a.buffer_days.unwrap_or(i64::MAX).cmp(&b.buffer_days.unwrap_or(i64::MAX)))
     });
     risky
 }

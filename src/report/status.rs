@@ -111,7 +111,12 @@ pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
     let odds = odds::build(conn, today, None)?;
     let at_risk = odds::at_risk(&odds)
         .into_iter()
-        .map(|o| AtRisk { reference: o.reference.clone(), probability: o.probability, buffer_days: o.buffer_days, days_silent: o.days_silent })
+        .map(|o| AtRisk {
+            reference: o.reference.clone(),
+            probability: o.probability,
+            buffer_days: o.buffer_days,
+            days_silent: o.days_silent,
+        })
         .collect();
     let next_deadline = store::items::list(conn, None)?
         .into_iter()

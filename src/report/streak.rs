@@ -55,7 +55,13 @@ pub fn build(
 }
 
 /// Weeks kept: every pledge in force kept, or (with none) a studied day.
-fn weekly(day_minutes: &BTreeMap<NaiveDate, i64>, settings: &Settings, today: NaiveDate, book: &PledgeBook, rules: &StreakRules) -> WeeklyStreak {
+fn weekly(
+    day_minutes: &BTreeMap<NaiveDate, i64>,
+    settings: &Settings,
+    today: NaiveDate,
+    book: &PledgeBook,
+    rules: &StreakRules,
+) -> WeeklyStreak {
     let ws = settings.week_starts;
     let first_session = day_minutes.iter().find(|(_, m)| **m >= rules.min_minutes && **m > 0).map(|(d, _)| *d);
     let first_pledge = book.judged.iter().map(|j| j.pledge.from).min();

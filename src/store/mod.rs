@@ -43,8 +43,9 @@ impl Db {
         if !exists {
             create_private_file(path)?;
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|err| describe(&Some(path.to_path_buf()), err.into()))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|err| describe(&Some(path.to_path_buf()), err.into()))?;
         let mut db = Db { conn, path: Some(path.to_path_buf()) };
         // Refuse a newer file before anything (even the journal mode) touches it.
         db.check_version().map_err(|err| db.describe(err))?;
@@ -117,7 +118,8 @@ impl Db {
         // Another process may have migrated while we waited for the lock.
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version == 0 {
-            let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+            let tables: i64 =
+                tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
             if tables > 0 {
                 return Err(anyhow!("it is not a learnlog database (it has tables but no learnlog schema version)")
                     .context(EnvHint { hint: "pass --db with another path".into() }));
@@ -137,8 +139,16 @@ impl Db {
 
     /// Runs `change` in one immediate transaction, journaled under `summary`
     /// so that `undo` can reverse it.
-    pub fn write<T>(&mut self, summary: &str, now: DateTime<Utc>, change: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| describe(&self.path, e.into()))?;
+    pub fn write<T>(
+        &mut self,
+        summary: &str,
+        now: DateTime<Utc>,
+        change: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| describe(&self.path, e.into()))?;
         undo::begin_change(&tx, summary, now, UNDO_DEPTH)?;
         let value = change(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
@@ -147,7 +157,10 @@ impl Db {
 
     /// Runs `work` in one immediate transaction without journaling it (undo itself).
     pub fn write_unjournaled<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| describe(&self.path, e.into()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| describe(&self.path, e.into()))?;
         let value = work(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
         Ok(value)

@@ -136,7 +136,12 @@ pub fn day_minutes(conn: &Connection, scope: &Scope) -> Result<BTreeMap<NaiveDat
 }
 
 /// Minutes and units per study day in a scope within [from, to].
-pub fn day_amounts(conn: &Connection, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<BTreeMap<NaiveDate, (i64, i64)>> {
+pub fn day_amounts(
+    conn: &Connection,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeMap<NaiveDate, (i64, i64)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT study_day, sum(minutes), sum(units) FROM sessions WHERE {SCOPE_SQL} AND study_day BETWEEN ?2 AND ?3
          GROUP BY study_day ORDER BY study_day"
@@ -149,7 +154,11 @@ pub fn day_amounts(conn: &Connection, scope: &Scope, from: NaiveDate, to: NaiveD
 
 /// Total minutes in a scope.
 pub fn total_minutes(conn: &Connection, scope: &Scope) -> Result<i64> {
-    Ok(conn.query_row(&format!("SELECT coalesce(sum(minutes), 0) FROM sessions WHERE {SCOPE_SQL}"), params![scope.param()], |r| r.get(0))?)
+    Ok(conn.query_row(
+        &format!("SELECT coalesce(sum(minutes), 0) FROM sessions WHERE {SCOPE_SQL}"),
+        params![scope.param()],
+        |r| r.get(0),
+    )?)
 }
 
 /// One row of `per_item`: item (None: general study), minutes, sessions
@@ -163,7 +172,8 @@ pub fn per_item(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec
         "SELECT item_id, sum(minutes), sum(minutes > 0), sum(units) FROM sessions
          WHERE study_day BETWEEN ?1 AND ?2 GROUP BY item_id ORDER BY item_id",
     )?;
-    let rows = stmt.query_map(params![date_text(from), date_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let rows =
+        stmt.query_map(params![date_text(from), date_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -187,8 +197,11 @@ pub fn item_days(conn: &Connection, item_id: i64) -> Result<Vec<(NaiveDate, i64,
 
 /// The last study day with a session on an item.
 pub fn last_day(conn: &Connection, item_id: i64) -> Result<Option<NaiveDate>> {
-    let day: Option<String> =
-        conn.query_row("SELECT max(study_day) FROM sessions WHERE item_id = ?1 AND (minutes > 0 OR units <> 0)", [item_id], |r| r.get(0))?;
+    let day: Option<String> = conn.query_row(
+        "SELECT max(study_day) FROM sessions WHERE item_id = ?1 AND (minutes > 0 OR units <> 0)",
+        [item_id],
+        |r| r.get(0),
+    )?;
     day.as_deref().map(parse_day).transpose().map_err(Into::into)
 }
 

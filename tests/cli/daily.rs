@@ -76,7 +76,10 @@ fn checkin_without_duration_logs_default_minutes_and_records_every_field() {
         when(&all[1]),
         json!({"study_day": "2026-11-23", "started_at": "2026-11-23T19:05:00Z", "utc_offset": 0, "minutes": 25})
     );
-    assert_eq!((&all[1]["units"], &all[1]["note"], &all[1]["level"]), (&json!(2), &json!("ownership"), &json!("apply")));
+    assert_eq!(
+        (&all[1]["units"], &all[1]["note"], &all[1]["level"]),
+        (&json!(2), &json!("ownership"), &json!("apply"))
+    );
     let show = env.run(&["show", "rust", "--json"]).ok().json();
     assert_eq!((&show["units_done"], &show["minutes"], &show["sessions"]), (&json!(2), &json!(25), &json!(1)));
     let run = env.run(&["show", "session", "2"]).ok();
@@ -86,7 +89,10 @@ fn checkin_without_duration_logs_default_minutes_and_records_every_field() {
 #[test]
 fn backfilled_checkins_have_a_start_only_with_at() {
     let env = TestEnv::new();
-    assert_eq!(env.run(&["checkin", "1h", "--date", "yesterday"]).ok().stdout, "Logged 1h for 2026-11-22 (session #1).\n");
+    assert_eq!(
+        env.run(&["checkin", "1h", "--date", "yesterday"]).ok().stdout,
+        "Logged 1h for 2026-11-22 (session #1).\n"
+    );
     env.run(&["checkin", "1h", "--date", "2026-11-20", "--at", "9pm"]).ok();
     env.run(&["checkin", "30m", "--at", "18:00"]).ok();
     // 01:30 on a study day is the night after it.
@@ -310,7 +316,10 @@ fn checkin_on_a_paused_course_resumes_it_and_an_idea_becomes_active() {
     env.run(&["add", "project", "Bird classifier", "--status", "idea", "-q"]).ok();
     env.run(&["pause", "rust"]).ok();
     let run = env.run(&["checkin", "rust", "30m"]).ok();
-    assert_eq!(run.stdout, "Resumed rust-book (it was paused).\nLogged 30m on rust-book for 2026-11-23 (session #1).\n");
+    assert_eq!(
+        run.stdout,
+        "Resumed rust-book (it was paused).\nLogged 30m on rust-book for 2026-11-23 (session #1).\n"
+    );
     assert_eq!(env.run(&["show", "rust", "--json"]).ok().json()["status"], "active");
     env.run(&["checkin", "bird", "1h"]).ok();
     assert_eq!(env.run(&["show", "bird", "--json"]).ok().json()["status"], "active");
@@ -340,12 +349,37 @@ fn progress_records_units_as_zero_minute_sessions() {
 fn busy_learner() -> TestEnv {
     let env = TestEnv::new();
     env.run(&[
-        "add", "course", "Machine Learning", "--slug", "ml", "--platform", "coursera", "--units", "10", "--start",
-        "2026-11-01", "--deadline", "2026-12-31", "--pledge", "5h/week", "-q",
+        "add",
+        "course",
+        "Machine Learning",
+        "--slug",
+        "ml",
+        "--platform",
+        "coursera",
+        "--units",
+        "10",
+        "--start",
+        "2026-11-01",
+        "--deadline",
+        "2026-12-31",
+        "--pledge",
+        "5h/week",
+        "-q",
     ])
     .ok();
-    env.run(&["add", "course", "Rust Book", "--units", "20", "--start", "2026-10-01", "--deadline", "2026-12-10", "-q"])
-        .ok();
+    env.run(&[
+        "add",
+        "course",
+        "Rust Book",
+        "--units",
+        "20",
+        "--start",
+        "2026-10-01",
+        "--deadline",
+        "2026-12-10",
+        "-q",
+    ])
+    .ok();
     for day in ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-20", "2026-11-22"] {
         env.checkin_on(day, &["ml", "1h", "--units", "1", "-q"]);
     }
@@ -451,7 +485,10 @@ fn remind_names_the_most_urgent_pledge_and_stays_quiet_on_rest_days() {
     env.run(&["undo", "-q"]).ok(); // today's check-in
     let run = env.run(&["remind", "--exit-code"]);
     assert_eq!(run.code, 3, "{}", run.transcript());
-    assert_eq!(run.stdout, "No study logged today: your 1-day streak is at stake · pledge #1 5h/week on ml: 5h to go, 7 days left.\n");
+    assert_eq!(
+        run.stdout,
+        "No study logged today: your 1-day streak is at stake · pledge #1 5h/week on ml: 5h to go, 7 days left.\n"
+    );
     // A declared rest day (declared in advance: on Sunday).
     env.run_at("2026-11-22T12:00:00Z", &["rest", "tomorrow", "-q"]).ok();
     assert_eq!(env.run(&["remind", "--exit-code"]).ok().stdout, "");

@@ -69,7 +69,9 @@ fn read_commands_on_a_missing_database_create_nothing() {
         env.run(args).ok();
     }
     // Refused commands on a missing database create nothing either.
-    for args in [&["show", "ml"][..], &["rm", "ml", "--yes"], &["streak", "ml"], &["checkin", "0m"], &["add", "course", ""]] {
+    for args in
+        [&["show", "ml"][..], &["rm", "ml", "--yes"], &["streak", "ml"], &["checkin", "0m"], &["add", "course", ""]]
+    {
         env.run(args).fails(2);
     }
     let left: Vec<_> = std::fs::read_dir(env.home()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -100,7 +102,8 @@ fn a_database_from_a_newer_learnlog_is_refused_and_left_untouched() {
         );
         assert!(env.db_bytes() == before, "`{}` changed the file", args.join(" "));
     }
-    let siblings: Vec<_> = std::fs::read_dir(env.db_path().parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let siblings: Vec<_> =
+        std::fs::read_dir(env.db_path().parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(siblings, ["learnlog.db"]);
 }
 
@@ -127,7 +130,9 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
     let conn = env.sql();
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     let index: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'sessions_started'", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'sessions_started'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!((version, index), (2, 1));
     drop(conn);

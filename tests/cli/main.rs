@@ -5,7 +5,7 @@ mod common;
 
 mod daily;
 mod errors;
+mod examples;
+mod files;
 mod records;
 mod streaks;
-mod files;
-mod examples;

@@ -12,15 +12,50 @@ fn record() -> TestEnv {
     let env = TestEnv::new();
     env.run(&["add", "goal", "Become a data engineer", "--by", "2027-06-30", "--why", "a job I enjoy"]).ok();
     env.run(&[
-        "add", "course", "Machine Learning Specialization", "--slug", "ml", "--platform", "Coursera.org", "--url",
-        "https://coursera.org/specializations/ml", "--price", "$49", "--units", "11", "--unit-name", "weeks",
-        "--weeks", "11", "--start", "2026-11-02", "--deadline", "+10w", "--intent", "complete", "--goal", "become",
+        "add",
+        "course",
+        "Machine Learning Specialization",
+        "--slug",
+        "ml",
+        "--platform",
+        "Coursera.org",
+        "--url",
+        "https://coursera.org/specializations/ml",
+        "--price",
+        "$49",
+        "--units",
+        "11",
+        "--unit-name",
+        "weeks",
+        "--weeks",
+        "11",
+        "--start",
+        "2026-11-02",
+        "--deadline",
+        "+10w",
+        "--intent",
+        "complete",
+        "--goal",
+        "become",
     ])
     .ok();
     env.run(&["add", "course", "The Rust Programming Language", "--platform", "mit ocw", "--units", "20"]).ok();
     env.run(&[
-        "add", "project", "Bird classifier", "--url", "https://github.com/me/birds", "--description", "photos in, species out",
-        "--skills", "python, pytorch,Python", "--goal", "become", "--course", "ml", "--due", "2027-01-15",
+        "add",
+        "project",
+        "Bird classifier",
+        "--url",
+        "https://github.com/me/birds",
+        "--description",
+        "photos in, species out",
+        "--skills",
+        "python, pytorch,Python",
+        "--goal",
+        "become",
+        "--course",
+        "ml",
+        "--due",
+        "2027-01-15",
     ])
     .ok();
     env.checkin_on("2026-11-20", &["ml", "1h", "--units", "2", "--note", "week 1 and 2", "-q"]);
@@ -45,7 +80,10 @@ fn add_prints_one_line_and_makes_unique_slugs() {
     let run = env.run(&["add", "course", "Machine Learning"]).ok();
     assert_eq!(run.stdout, "Added course machine-learning (Machine Learning).\n");
     // Slugs are unique across kinds: a numeric suffix resolves the clash.
-    assert_eq!(env.run(&["add", "goal", "Machine Learning"]).ok().stdout, "Added goal machine-learning-2 (Machine Learning).\n");
+    assert_eq!(
+        env.run(&["add", "goal", "Machine Learning"]).ok().stdout,
+        "Added goal machine-learning-2 (Machine Learning).\n"
+    );
     assert_eq!(
         env.run(&["add", "project", "Machine Learning!"]).ok().stdout,
         "Added project machine-learning-3 (Machine Learning!).\n"
@@ -87,7 +125,13 @@ fn add_records_every_field() {
     let bird = env.run(&["show", "project:bird", "--json"]).ok().json();
     assert_eq!(
         (&bird["skills"], &bird["courses"], &bird["goal"], &bird["due_date"], &bird["description"]),
-        (&json!(["python", "pytorch"]), &json!(["ml"]), &json!("become-a-data-engineer"), &json!("2027-01-15"), &json!("photos in, species out"))
+        (
+            &json!(["python", "pytorch"]),
+            &json!(["ml"]),
+            &json!("become-a-data-engineer"),
+            &json!("2027-01-15"),
+            &json!("photos in, species out")
+        )
     );
     let goal = env.run(&["show", "goal:become-a-data-engineer", "--json"]).ok().json();
     assert_eq!((&goal["due_date"], &goal["description"]), (&json!("2027-06-30"), &json!("a job I enjoy")));
@@ -145,9 +189,34 @@ fn list_shows_open_records_and_all_with_all() {
 fn list_and_show_json_carry_every_field_and_the_uuid() {
     let env = record();
     let item_keys = [
-        "uuid", "kind", "slug", "title", "status", "goal", "url", "description", "platform", "track", "price",
-        "units_total", "unit_name", "weeks", "start_date", "due_date", "intent", "credential_url", "score", "skills",
-        "courses", "ended_on", "end_reason", "created_at", "updated_at", "units_done", "sessions", "minutes",
+        "uuid",
+        "kind",
+        "slug",
+        "title",
+        "status",
+        "goal",
+        "url",
+        "description",
+        "platform",
+        "track",
+        "price",
+        "units_total",
+        "unit_name",
+        "weeks",
+        "start_date",
+        "due_date",
+        "intent",
+        "credential_url",
+        "score",
+        "skills",
+        "courses",
+        "ended_on",
+        "end_reason",
+        "created_at",
+        "updated_at",
+        "units_done",
+        "sessions",
+        "minutes",
     ];
     for kind in ["goals", "courses", "projects"] {
         let list = env.run(&["list", kind, "--json"]).ok().json();
@@ -159,8 +228,20 @@ fn list_and_show_json_carry_every_field_and_the_uuid() {
             assert_eq!(&shown, item, "show --json is the same record as list --json");
         }
     }
-    let session_keys =
-        ["id", "uuid", "target", "study_day", "started_at", "utc_offset", "minutes", "units", "note", "level", "created_at", "updated_at"];
+    let session_keys = [
+        "id",
+        "uuid",
+        "target",
+        "study_day",
+        "started_at",
+        "utc_offset",
+        "minutes",
+        "units",
+        "note",
+        "level",
+        "created_at",
+        "updated_at",
+    ];
     let list = env.run(&["list", "sessions", "--json"]).ok().json();
     for session in list.as_array().unwrap() {
         for key in session_keys {
@@ -177,7 +258,9 @@ fn show_prints_every_field_that_is_set() {
     let env = record();
     env.run(&["done", "bird", "--date", "2026-11-22", "-q"]).ok();
     let mut text = String::new();
-    for args in [&["show", "ml"][..], &["show", "become"], &["show", "bird"], &["show", "the-rust"], &["show", "session", "1"]] {
+    for args in
+        [&["show", "ml"][..], &["show", "become"], &["show", "bird"], &["show", "the-rust"], &["show", "session", "1"]]
+    {
         text.push_str(&env.session_text(args, &env.run(args).ok()));
         text.push('\n');
     }
@@ -208,13 +291,30 @@ fn edit_changes_only_what_is_given() {
     // Projects and goals.
     env.run(&["edit", "bird", "--skills", "python, opencv", "--course", "the-rust", "--status", "idea", "-q"]).ok();
     let bird = env.run(&["show", "bird", "--json"]).ok().json();
-    assert_eq!((&bird["skills"], &bird["courses"], &bird["status"]), (&json!(["python", "opencv"]), &json!(["the-rust-programming-language"]), &json!("idea")));
+    assert_eq!(
+        (&bird["skills"], &bird["courses"], &bird["status"]),
+        (&json!(["python", "opencv"]), &json!(["the-rust-programming-language"]), &json!("idea"))
+    );
     env.run(&["edit", "become", "--by", "2027-12-31", "--why", "more time", "-q"]).ok();
     let goal = env.run(&["show", "become", "--json"]).ok().json();
     assert_eq!((&goal["due_date"], &goal["description"]), (&json!("2027-12-31"), &json!("more time")));
     env.refused(&["edit", "become", "--units", "3"], 2);
     // Sessions.
-    let run = env.run(&["edit", "session", "1", "--minutes", "1h15m", "--date", "2026-11-21", "--target", "none", "--note", "redo"]).ok();
+    let run = env
+        .run(&[
+            "edit",
+            "session",
+            "1",
+            "--minutes",
+            "1h15m",
+            "--date",
+            "2026-11-21",
+            "--target",
+            "none",
+            "--note",
+            "redo",
+        ])
+        .ok();
     assert_eq!(run.stdout, "Updated session #1.\n");
     let session = env.run(&["show", "session", "1", "--json"]).ok().json();
     assert_eq!(
@@ -236,7 +336,10 @@ fn done_drop_pause_resume_record_a_life() {
         (&ml["status"], &ml["ended_on"], &ml["credential_url"], &ml["score"]),
         (&json!("completed"), &json!("2026-11-23"), &json!("https://coursera.org/verify/XYZ"), &json!(96.5))
     );
-    assert_eq!(env.run(&["done", "bird", "--date", "yesterday"]).ok().stdout, "Shipped project bird-classifier on 2026-11-22.\n");
+    assert_eq!(
+        env.run(&["done", "bird", "--date", "yesterday"]).ok().stdout,
+        "Shipped project bird-classifier on 2026-11-22.\n"
+    );
     assert_eq!(env.run(&["done", "become"]).ok().stdout, "Achieved goal become-a-data-engineer on 2026-11-23.\n");
     env.refused(&["done", "the-rust", "--date", "tomorrow"], 2);
     env.refused(&["done", "bird", "--credential", "x"], 2);
@@ -249,7 +352,10 @@ fn done_drop_pause_resume_record_a_life() {
     // A dropped course can be resumed; it is open again.
     env.run(&["resume", "the-rust", "-q"]).ok();
     let rust = env.run(&["show", "the-rust", "--json"]).ok().json();
-    assert_eq!((&rust["status"], &rust["ended_on"], &rust["end_reason"]), (&json!("active"), &Value::Null, &Value::Null));
+    assert_eq!(
+        (&rust["status"], &rust["ended_on"], &rust["end_reason"]),
+        (&json!("active"), &Value::Null, &Value::Null)
+    );
     // --json prints the record.
     let json = env.run(&["pause", "the-rust", "--json"]).ok().json();
     assert_eq!(json["status"], "paused");
@@ -271,11 +377,20 @@ fn rm_deletes_with_yes_and_undo_brings_it_back() {
 fn undo_reverses_add_checkin_edit_done_and_rm() {
     let env = record();
     let steps: &[(&[&str], &str)] = &[
-        (&["add", "course", "Deep Learning", "--units", "5"], "Undid: add course 'Deep Learning' (from 2026-11-23 19:30 UTC).\n"),
-        (&["checkin", "ml", "30m", "--units", "1"], "Undid: checkin 30m ml on 2026-11-23 (from 2026-11-23 19:30 UTC).\n"),
+        (
+            &["add", "course", "Deep Learning", "--units", "5"],
+            "Undid: add course 'Deep Learning' (from 2026-11-23 19:30 UTC).\n",
+        ),
+        (
+            &["checkin", "ml", "30m", "--units", "1"],
+            "Undid: checkin 30m ml on 2026-11-23 (from 2026-11-23 19:30 UTC).\n",
+        ),
         (&["edit", "ml", "--title", "ML", "--units", "12"], "Undid: edit ml (from 2026-11-23 19:30 UTC).\n"),
         (&["edit", "session", "1", "--minutes", "2h"], "Undid: edit session #1 (from 2026-11-23 19:30 UTC).\n"),
-        (&["done", "ml", "--credential", "https://x.org/c", "--score", "90"], "Undid: done ml (from 2026-11-23 19:30 UTC).\n"),
+        (
+            &["done", "ml", "--credential", "https://x.org/c", "--score", "90"],
+            "Undid: done ml (from 2026-11-23 19:30 UTC).\n",
+        ),
         (&["rm", "ml", "--yes"], "Undid: rm course ml and its 1 session (from 2026-11-23 19:30 UTC).\n"),
         (&["rm", "session", "1", "--yes"], "Undid: rm session #1 (1h on 2026-11-20) (from 2026-11-23 19:30 UTC).\n"),
         (&["drop", "bird", "--reason", "bored"], "Undid: drop bird (from 2026-11-23 19:30 UTC).\n"),
@@ -343,7 +458,10 @@ fn config_path_show_get_set() {
     env.run(&["config", "set", "streak.rest_weekdays", "Saturday, sunday", "-q"]).ok();
     assert_eq!(env.run(&["config", "get", "default_minutes"]).ok().stdout, "45\n");
     let json = env.run(&["config", "show", "--json"]).ok().json();
-    assert_eq!((&json["default_minutes"], &json["streak"]["rest_weekdays"]), (&json!(45), &json!(["saturday", "sunday"])));
+    assert_eq!(
+        (&json["default_minutes"], &json["streak"]["rest_weekdays"]),
+        (&json!(45), &json!(["saturday", "sunday"]))
+    );
     assert_eq!(
         std::fs::read_to_string(env.config_path()).unwrap(),
         "default_minutes = 45\n\n[streak]\nrest_weekdays = [\"saturday\", \"sunday\"]\n"
@@ -411,9 +529,28 @@ fn demo_is_deterministic_and_never_touches_the_real_database() {
 fn every_command_has_help_with_an_example() {
     let env = TestEnv::new();
     let commands: &[&[&str]] = &[
-        &["add", "goal"], &["add", "course"], &["add", "project"], &["list"], &["show"], &["edit"], &["done"],
-        &["drop"], &["pause"], &["resume"], &["rm"], &["undo"], &["checkin"], &["progress"], &["status"],
-        &["remind"], &["rest"], &["streak"], &["init"], &["config"], &["completions"], &["demo"],
+        &["add", "goal"],
+        &["add", "course"],
+        &["add", "project"],
+        &["list"],
+        &["show"],
+        &["edit"],
+        &["done"],
+        &["drop"],
+        &["pause"],
+        &["resume"],
+        &["rm"],
+        &["undo"],
+        &["checkin"],
+        &["progress"],
+        &["status"],
+        &["remind"],
+        &["rest"],
+        &["streak"],
+        &["init"],
+        &["config"],
+        &["completions"],
+        &["demo"],
     ];
     for command in commands {
         let mut args = command.to_vec();

@@ -84,7 +84,11 @@ fn rest_days_declared_in_advance_keep_the_streak_without_adding() {
     assert_eq!(daily(&streak(&env)), (2, 2, false, 0, 0));
     // Forgiveness is not retroactive: Thursday cannot become a rest day now.
     let run = env.refused(&["rest", "2026-11-19"], 2);
-    assert!(run.stderr.starts_with("error: 2026-11-19 is in the past; rest days are declared in advance\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: 2026-11-19 is in the past; rest days are declared in advance\n"),
+        "{}",
+        run.stderr
+    );
     // Today declared as rest: tomorrow the streak is still alive.
     env.run(&["rest", "today", "-q"]).ok();
     let s = env.run_at("2026-11-24T19:00:00Z", &["streak", "--json"]).ok().json();
@@ -131,7 +135,10 @@ fn min_minutes_decides_what_a_studied_day_is() {
     // Today: 15m is not yet a studied day; 5m more makes it one.
     env.run(&["checkin", "15m", "-q"]).ok();
     assert_eq!(daily(&streak(&env)), (1, 1, false, 0, 0));
-    assert_eq!(env.run(&["status", "--json"]).ok().json()["today"], json!({"date": "2026-11-23", "minutes": 15, "studied": false}));
+    assert_eq!(
+        env.run(&["status", "--json"]).ok().json()["today"],
+        json!({"date": "2026-11-23", "minutes": 15, "studied": false})
+    );
     env.run(&["checkin", "5m", "-q"]).ok();
     assert_eq!(daily(&streak(&env)), (2, 2, true, 0, 0));
 }
