@@ -49,6 +49,8 @@ pub enum ColorChoice {
     Never,
 }
 
+// Parsed once per run: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a goal, a course or a project

@@ -62,10 +62,11 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         }
         return ExitCode::from(EXIT_USAGE);
     }
-    // The outermost context first, then its causes on the same line.
-    let mut message = err.to_string();
-    // anyhow finds a context type anywhere in the chain through the error itself.
+    // The outermost context first, then its causes on the same line. A hint
+    // added as context is found by `downcast_ref` (which sees through
+    // contexts); in `chain()` it is only a context wrapper, known by its text.
     let hint = err.downcast_ref::<EnvHint>().map(|h| h.hint.clone());
+    let mut message = err.to_string();
     for cause in err.chain().skip(1) {
         let text = cause.to_string();
         if hint.as_deref() == Some(text.as_str()) {

@@ -188,11 +188,11 @@ impl Write for SharedBuf {
 /// Whether the locale says UTF-8 (LC_ALL > LC_CTYPE > LANG, as setlocale reads them).
 fn utf8_locale() -> bool {
     for var in ["LC_ALL", "LC_CTYPE", "LANG"] {
-        if let Ok(value) = std::env::var(var) {
-            if !value.is_empty() {
-                let value = value.to_ascii_lowercase();
-                return value.contains("utf-8") || value.contains("utf8");
-            }
+        if let Ok(value) = std::env::var(var)
+            && !value.is_empty()
+        {
+            let value = value.to_ascii_lowercase();
+            return value.contains("utf-8") || value.contains("utf8");
         }
     }
     false

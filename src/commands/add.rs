@@ -28,11 +28,15 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
         AddCommand::Course(f) => f.pledge.clone(),
         _ => None,
     };
+    // A bad --pledge is refused before anything is written.
+    if let Some(rate) = &pledge {
+        super::pledge::parse_rate(rate)?;
+    }
     let db = ctx.write_db()?;
     let summary = format!("add {kind} '{title}'");
     let item = db.write(&summary, now, |conn| {
         let slug = choose_slug(conn, slug.as_deref(), &title)?;
-        let initial = if kind == Kind::Project { "active" } else { "active" };
+        let initial = "active";
         let mut item = store::items::blank(kind, slug, title.clone(), initial, now);
         match &command {
             AddCommand::Goal(f) => {
@@ -183,13 +187,13 @@ pub fn apply_course_opts(
     if let Some(deadline) = date_opt(&opts.deadline, today)? {
         item.due_date = Some(deadline);
     }
-    if let (Some(start), Some(deadline)) = (item.start_date, item.due_date) {
-        if deadline < start {
-            return Err(user_hint(
-                format!("the deadline {deadline} is before the start {start}"),
-                "check --start and --deadline",
-            ));
-        }
+    if let (Some(start), Some(deadline)) = (item.start_date, item.due_date)
+        && deadline < start
+    {
+        return Err(user_hint(
+            format!("the deadline {deadline} is before the start {start}"),
+            "check --start and --deadline",
+        ));
     }
     if let Some(intent) = &opts.intent {
         item.intent = Some(one_of("intent", intent, &["complete", "explore"])?);

@@ -26,8 +26,10 @@ fn split_words(words: &[String]) -> Result<(Option<String>, Option<String>)> {
                 Err(user_hint(format!("two durations: '{a}' and '{b}'"), "give one course or project and one duration"))
             }
             (false, false) => {
-                // Neither parses: report the one that looks most like a duration attempt.
-                let bad = if b.starts_with(|c: char| c.is_ascii_digit()) { b } else { a };
+                // Neither parses: report the one that looks most like a duration
+                // attempt; else the second, as the usual order is REF DURATION.
+                let digit_led = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+                let bad = if digit_led(a) && !digit_led(b) { a } else { b };
                 let _ = parse_duration(bad)?;
                 Err(user_hint(
                     format!("two references: '{a}' and '{b}'"),
@@ -52,13 +54,13 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         return Err(user_hint(format!("{day} is in the future"), "a check-in is for today or an earlier day"));
     }
     let level = args.level.as_deref().map(parse_bloom).transpose()?;
-    if let Some(units) = args.units {
-        if units < 0 {
-            return Err(user_hint(
-                format!("invalid --units {units}"),
-                "use `learnlog progress REF N` to correct units done",
-            ));
-        }
+    if let Some(units) = args.units
+        && units < 0
+    {
+        return Err(user_hint(
+            format!("invalid --units {units}"),
+            "use `learnlog progress REF N` to correct units done",
+        ));
     }
     // When it started: --at on the day; else a check-in for today has just ended.
     let started_at = match &args.at {
@@ -121,11 +123,8 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         ctx.out.done(format!("Resumed {} (it was paused).", session.target.as_deref().unwrap_or("")))?;
     }
     let on = session.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
-    let units = match session.units {
-        0 => String::new(),
-        1 => ", 1 unit".to_string(),
-        n => format!(", {n} units"),
-    };
+    let units =
+        if session.units > 0 { format!(", {}", crate::render::plural(session.units, "unit")) } else { String::new() };
     ctx.out.done(format!(
         "Logged {}{on}{units} for {} (session #{}).",
         format_minutes(minutes),
@@ -196,13 +195,13 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
             item.updated_at = now;
             store::items::update(conn, &item)?;
         }
-        if let Some(total) = item.units_total {
-            if target > total {
-                return Err(user_hint(
-                    format!("{target} is more than the {total} units of {}", item.slug),
-                    "give the new total: N/TOTAL",
-                ));
-            }
+        if let Some(total) = item.units_total
+            && target > total
+        {
+            return Err(user_hint(
+                format!("{target} is more than the {total} units of {}", item.slug),
+                "give the new total: N/TOTAL",
+            ));
         }
         let before = store::items::units_done(conn, item.id)?;
         if before != target {

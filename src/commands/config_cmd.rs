@@ -89,7 +89,8 @@ fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
         .settings()
         .map_err(|e| user_hint(format!("invalid value for `{key}`: {e}"), "the config file was not changed"))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // Created directories are 0700 (SPEC §5), like the database's.
+        crate::store::create_private_dir(dir)?;
     }
     crate::commands::write_atomically(&path, new_text.as_bytes())?;
     ctx.out.done(format!("Set {key} = {value} in {}.", path.display()))

@@ -231,7 +231,7 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
                 rust_units += unit;
                 (Some(rust), unit)
             }
-            7 if offset >= -40 && offset <= -3 => (Some(birds), 0),
+            7 if (-40..=-3).contains(&offset) => (Some(birds), 0),
             _ => (None, 0),
         };
         let hour = dice.between(7, 21) as u32;

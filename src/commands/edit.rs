@@ -26,10 +26,10 @@ pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         if let Some(title) = &args.title {
             item.title = non_empty("title", title)?;
         }
-        if let Some(slug) = &args.slug {
-            if *slug != item.slug {
-                item.slug = choose_slug(conn, Some(slug), &item.title)?;
-            }
+        if let Some(slug) = &args.slug
+            && *slug != item.slug
+        {
+            item.slug = choose_slug(conn, Some(slug), &item.title)?;
         }
         match item.kind {
             Kind::Goal => {

@@ -145,10 +145,15 @@ fn no_match(conn: &Connection, slug: &str, kinds: &[Kind]) -> Result<anyhow::Err
                 Some(item) => {
                     user_hint(message, format!("'{}' is a {}, not a {}", item.slug, item.kind, kinds_text(kinds)))
                 }
-                None => user_hint(
-                    message,
-                    format!("see `learnlog list {}s --all`", kinds.first().copied().unwrap_or(Kind::Course)),
-                ),
+                None => {
+                    // Courses are what people refer to most; point there when they may be meant.
+                    let listed = if kinds.contains(&Kind::Course) {
+                        Kind::Course
+                    } else {
+                        kinds.first().copied().unwrap_or(Kind::Course)
+                    };
+                    user_hint(message, format!("see `learnlog list {listed}s --all`"))
+                }
             }
         }
         found => {

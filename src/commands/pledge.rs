@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Ctx, args: &PledgeArgs) -> Result<()> {
     make(ctx, target, rate, &options)
 }
 
-fn parse_rate(text: &str) -> Result<Rate> {
+pub(crate) fn parse_rate(text: &str) -> Result<Rate> {
     text.parse::<Rate>().map_err(|err| user_hint(err.to_string(), err.hint()))
 }
 

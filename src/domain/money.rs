@@ -58,11 +58,11 @@ impl Money {
             Some((letters, remainder.trim().to_string()))
         };
         let mut number = rest.to_string();
-        if currency.is_none() {
-            if let Some((code, remainder)) = letters_at(rest, true).or_else(|| letters_at(rest, false)) {
-                currency = Some(code.to_ascii_uppercase());
-                number = remainder;
-            }
+        if currency.is_none()
+            && let Some((code, remainder)) = letters_at(rest, true).or_else(|| letters_at(rest, false))
+        {
+            currency = Some(code.to_ascii_uppercase());
+            number = remainder;
         }
         let currency = currency.unwrap_or_else(|| default_currency.to_ascii_uppercase());
         if !is_currency_code(&currency) {

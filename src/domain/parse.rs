@@ -164,7 +164,7 @@ fn duration_minutes(text: &str) -> Option<i64> {
     }
     if let Some((h, m)) = text.split_once(':') {
         let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-        return (m < 60 && m >= 0 && h >= 0).then_some(h * 60 + m);
+        return ((0..60).contains(&m) && h >= 0).then_some(h * 60 + m);
     }
     // A decimal number of hours or minutes: 1.5h, 2.5m
     if let Some(number) = text.strip_suffix('h').filter(|n| n.contains('.')) {

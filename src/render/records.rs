@@ -21,6 +21,10 @@ pub fn item_table(out: &mut Out, kind: Kind, rows: &[ItemView]) -> Result<()> {
         Kind::Project => &["ref", "title", "status", "skills", "time", "due"],
     };
     let mut table = out.table(header);
+    // Only the title wraps when the terminal is narrow.
+    for column in (0..header.len()).filter(|c| *c != 1) {
+        super::keep_whole(&mut table, column);
+    }
     for row in rows {
         let item = &row.item;
         let date = item.due_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
@@ -109,6 +113,7 @@ pub fn session_table(out: &mut Out, sessions: &[Session]) -> Result<()> {
         return out.line("No sessions. `learnlog checkin [REF] [DURATION]` logs one.");
     }
     let mut table = out.table(&["#", "day", "start", "time", "on", "units", "note"]);
+    super::keep_whole(&mut table, 4);
     for s in sessions {
         let start = s
             .started_at

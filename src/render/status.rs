@@ -27,6 +27,7 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
         out.line("")?;
         out.line(out.bold("Pledges"))?;
         let mut table = out.table(&["#", "target", "rate", "done", "verdict"]);
+        super::keep_whole(&mut table, 1);
         for p in &r.pledges {
             let rate: crate::domain::pledge::Rate = match p.rate.parse() {
                 Ok(rate) => rate,
@@ -46,6 +47,7 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
         out.line("")?;
         out.line(out.bold("At risk"))?;
         let mut table = out.table(&["course", "odds", "buffer", "silent"]);
+        super::keep_whole(&mut table, 0);
         for a in &r.at_risk {
             table.add_row(vec![
                 a.reference.clone(),
@@ -110,18 +112,18 @@ pub fn nudge(out: &Out, r: &StatusReport) -> String {
         line.push_str(&format!(" ({} held)", plural(r.streak.daily.freezes_held, "freeze")));
     }
     let urgent = r.pledges.iter().filter(|p| p.verdict == Verdict::Behind).min_by_key(|p| (p.days_left, -p.needed));
-    if let Some(p) = urgent {
-        if let Ok(rate) = p.rate.parse::<crate::domain::pledge::Rate>() {
-            line.push_str(&format!(
-                "{}pledge #{} {} on {}: {} to go, {} left",
-                out.dot(),
-                p.id,
-                p.rate,
-                p.target,
-                rate.format_amount(p.needed),
-                plural(p.days_left, "day")
-            ));
-        }
+    if let Some(p) = urgent
+        && let Ok(rate) = p.rate.parse::<crate::domain::pledge::Rate>()
+    {
+        line.push_str(&format!(
+            "{}pledge #{} {} on {}: {} to go, {} left",
+            out.dot(),
+            p.id,
+            p.rate,
+            p.target,
+            rate.format_amount(p.needed),
+            plural(p.days_left, "day")
+        ));
     }
     line.push('.');
     line

@@ -45,7 +45,7 @@ impl Db {
         }
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .with_context(|| format!("cannot open database {}", path.display()))?;
+                .map_err(|err| describe(&Some(path.to_path_buf()), err.into()))?;
         let mut db = Db { conn, path: Some(path.to_path_buf()) };
         // Refuse a newer file before anything (even the journal mode) touches it.
         db.check_version().map_err(|err| db.describe(err))?;
@@ -102,8 +102,17 @@ impl Db {
 
     fn migrate(&mut self) -> Result<()> {
         let known = MIGRATIONS.len() as i64;
-        if self.user_version()? == known {
+        let found = self.user_version()?;
+        if found == known {
             return Ok(());
+        }
+        // The copy comes first, outside the migration's transaction: SQLite
+        // cannot VACUUM INTO from within one.
+        if found > 0
+            && found < known
+            && let Some(path) = &self.path
+        {
+            backup_before_migration(&self.conn, path, found)?;
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
@@ -114,10 +123,6 @@ impl Db {
             if tables > 0 {
                 return Err(anyhow!("it is not a learnlog database (it has tables but no learnlog schema version)")
                     .context(EnvHint { hint: "pass --db with another path".into() }));
-            }
-        } else if version < known {
-            if let Some(path) = &self.path {
-                backup_before_migration(&tx, path, version)?;
             }
         }
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
@@ -221,7 +226,8 @@ pub fn create_private_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+/// Creates a directory (and its missing parents) readable only by its owner.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         return Ok(());
     }

@@ -192,9 +192,13 @@ pub fn total_minutes(conn: &Connection, scope: &Scope) -> Result<i64> {
     Ok(conn.query_row(&sql, params![scope.param()], |r| r.get(0))?)
 }
 
+/// One row of `per_item`: item (None: general study), minutes, sessions
+/// with minutes, units.
+pub type ItemTotals = (Option<i64>, i64, i64, i64);
+
 /// Per item (NULL: general study) in [from, to]: minutes, sessions with
 /// minutes, units.
-pub fn per_item(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<i64>, i64, i64, i64)>> {
+pub fn per_item(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<ItemTotals>> {
     let mut stmt = conn.prepare(
         "SELECT item_id, sum(minutes), sum(minutes > 0), sum(units) FROM sessions
          WHERE study_day BETWEEN ?1 AND ?2 GROUP BY item_id ORDER BY item_id",

@@ -4,5 +4,10 @@
 mod common;
 
 mod daily;
+mod errors;
+mod examples;
+mod files;
 mod fuzz;
+mod records;
 mod reliability;
+mod streaks;
