@@ -6,3 +6,4 @@ mod common;
 mod daily;
 mod fuzz;
 mod reliability;
+mod report;
