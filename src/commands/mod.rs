@@ -12,6 +12,7 @@ pub mod list;
 pub mod odds;
 pub mod pledge;
 pub mod remind;
+pub mod report;
 pub mod rest;
 pub mod show;
 pub mod status;
@@ -47,6 +48,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Remind(args) => return remind::run(ctx, &args),
         Command::Rest(args) => rest::run(ctx, &args)?,
         Command::Streak(args) => streak::run(ctx, &args)?,
+        Command::Report(args) => report::run(ctx, &args)?,
         Command::Pledge(args) => pledge::run(ctx, &args)?,
         Command::Settle(args) => pledge::settle(ctx, &args)?,
         Command::Odds(args) => odds::run(ctx, &args)?,

@@ -3,6 +3,7 @@
 
 pub mod commitments;
 pub mod odds;
+pub mod period;
 pub mod records;
 pub mod status;
 

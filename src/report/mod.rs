@@ -2,6 +2,7 @@
 //! domain functions. Rendering them is `render`'s job.
 
 pub mod odds;
+pub mod period;
 pub mod pledges;
 pub mod records;
 pub mod status;

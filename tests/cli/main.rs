@@ -10,4 +10,5 @@ mod files;
 mod fuzz;
 mod records;
 mod reliability;
+mod report;
 mod streaks;
