@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rusqlite::Connection;
 
 use crate::Ctx;
-use crate::cli::{ReportArgs, ReportFormat, StatusArgs, StreakArgs};
+use crate::cli::{OddsArgs, ReportArgs, ReportFormat, StatusArgs, StreakArgs};
 use crate::clock::{Clock, Zone};
 use crate::config::Config;
 use crate::domain::money::Money;
@@ -42,9 +42,13 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     super::status::run(&mut demo, &StatusArgs { short: true })?;
     section(&mut demo, "$ learnlog streak")?;
     super::streak::run(&mut demo, &StreakArgs { reference: None })?;
+    section(&mut demo, "$ learnlog odds")?;
+    super::odds::run(&mut demo, &OddsArgs { reference: None, explain: false })?;
+    section(&mut demo, "$ learnlog odds ml --explain")?;
+    super::odds::run(&mut demo, &OddsArgs { reference: Some("ml".into()), explain: true })?;
+    // HEATMAP-NEXT
     section(&mut demo, "$ learnlog report --last-week")?;
     super::report::run(&mut demo, &last_week_report())?;
-    // REPORTS-PLACEHOLDER
     demo.out.flush()?;
     ctx.out = demo.out;
     drop(dir);
