@@ -3,6 +3,7 @@
 
 mod common;
 
+mod commitments;
 mod daily;
 mod errors;
 mod examples;
