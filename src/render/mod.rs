@@ -2,6 +2,8 @@
 //! serialised by `Out::json_doc`.
 
 pub mod commitments;
+pub mod heatmap;
+pub mod next;
 pub mod records;
 pub mod status;
 

@@ -4,3 +4,5 @@
 mod common;
 
 mod daily;
+mod heatmap;
+mod next;
