@@ -49,6 +49,8 @@ pub enum ColorChoice {
     Never,
 }
 
+// Parsed once per run: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a goal, a course or a project
@@ -61,7 +63,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog show ml\n  learnlog show session 42")]
     Show(ShowArgs),
     /// Change a record
-    #[command(after_help = "Examples:\n  learnlog edit ml --deadline 2027-01-31\n  learnlog edit session 42 --minutes 50")]
+    #[command(
+        after_help = "Examples:\n  learnlog edit ml --deadline 2027-01-31\n  learnlog edit session 42 --minutes 50"
+    )]
     Edit(EditArgs),
     /// Complete a course, ship a project, achieve a goal
     #[command(after_help = "Example:\n  learnlog done ml --credential https://coursera.org/verify/XYZ --score 96")]
@@ -82,7 +86,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog undo\n  learnlog undo --list")]
     Undo(UndoArgs),
     /// Log a study session
-    #[command(after_help = "Examples:\n  learnlog checkin ml 45m --units 1\n  learnlog checkin 1h30m --date yesterday --at 9pm\n  learnlog checkin            # default_minutes of general study")]
+    #[command(
+        after_help = "Examples:\n  learnlog checkin ml 45m --units 1\n  learnlog checkin 1h30m --date yesterday --at 9pm\n  learnlog checkin            # default_minutes of general study"
+    )]
     Checkin(CheckinArgs),
     /// Set the absolute number of units done in a course
     #[command(after_help = "Examples:\n  learnlog progress ml 5\n  learnlog progress ml 5/12")]
@@ -91,10 +97,14 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog status\n  learnlog status --short     # one line for a shell prompt")]
     Status(StatusArgs),
     /// Print a nudge when today has no check-in (for cron)
-    #[command(after_help = "Example (crontab):\n  0 20 * * * learnlog remind --exit-code || notify-send learnlog \"$(learnlog remind)\"")]
+    #[command(
+        after_help = "Example (crontab):\n  0 20 * * * learnlog remind --exit-code || notify-send learnlog \"$(learnlog remind)\""
+    )]
     Remind(RemindArgs),
     /// Declare rest days in advance
-    #[command(after_help = "Examples:\n  learnlog rest tomorrow --reason travel\n  learnlog rest 2026-12-24..2026-12-26")]
+    #[command(
+        after_help = "Examples:\n  learnlog rest tomorrow --reason travel\n  learnlog rest 2026-12-24..2026-12-26"
+    )]
     Rest(RestArgs),
     /// Make or change a pledge, or end one
     #[command(
@@ -113,10 +123,14 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog odds\n  learnlog odds ml --explain")]
     Odds(OddsArgs),
     /// Commitment report for a period
-    #[command(after_help = "Examples:\n  learnlog report\n  learnlog report --last-week --format markdown\n  learnlog report --from 2026-01-01 --to 2026-03-31 --json")]
+    #[command(
+        after_help = "Examples:\n  learnlog report\n  learnlog report --last-week --format markdown\n  learnlog report --from 2026-01-01 --to 2026-03-31 --json"
+    )]
     Report(ReportArgs),
     /// GitHub-style calendar of study minutes
-    #[command(after_help = "Examples:\n  learnlog heatmap\n  learnlog heatmap --year 2026\n  learnlog heatmap ml --weeks 12")]
+    #[command(
+        after_help = "Examples:\n  learnlog heatmap\n  learnlog heatmap --year 2026\n  learnlog heatmap ml --weeks 12"
+    )]
     Heatmap(HeatmapArgs),
     /// What to do today, ranked, with reasons
     #[command(after_help = "Example:\n  learnlog next")]
@@ -125,10 +139,14 @@ pub enum Command {
     #[command(after_help = "Examples:\n  learnlog portfolio\n  learnlog portfolio --format json-resume > resume.json")]
     Portfolio(PortfolioArgs),
     /// Export the record
-    #[command(after_help = "Examples:\n  learnlog export --out learnlog.json\n  learnlog export --format csv --table sessions\n  learnlog export --format ics --out study.ics")]
+    #[command(
+        after_help = "Examples:\n  learnlog export --out learnlog.json\n  learnlog export --format csv --table sessions\n  learnlog export --format ics --out study.ics"
+    )]
     Export(ExportArgs),
     /// Import a learnlog export or a Timewarrior export
-    #[command(after_help = "Examples:\n  learnlog import learnlog.json --dry-run\n  timew export | learnlog import - --format timewarrior")]
+    #[command(
+        after_help = "Examples:\n  learnlog import learnlog.json --dry-run\n  timew export | learnlog import - --format timewarrior"
+    )]
     Import(ImportArgs),
     /// Copy the database with SQLite's online backup
     #[command(after_help = "Example:\n  learnlog backup ~/learnlog-backup.db")]
@@ -137,10 +155,14 @@ pub enum Command {
     #[command(after_help = "Example:\n  learnlog init")]
     Init,
     /// Show or change the configuration
-    #[command(after_help = "Examples:\n  learnlog config path\n  learnlog config set default_minutes 45\n  learnlog config get streak.freeze_every")]
+    #[command(
+        after_help = "Examples:\n  learnlog config path\n  learnlog config set default_minutes 45\n  learnlog config get streak.freeze_every"
+    )]
     Config(ConfigArgs),
     /// Print shell completions
-    #[command(after_help = "Example:\n  learnlog completions bash > ~/.local/share/bash-completion/completions/learnlog")]
+    #[command(
+        after_help = "Example:\n  learnlog completions bash > ~/.local/share/bash-completion/completions/learnlog"
+    )]
     Completions(CompletionsArgs),
     /// Print the man page (roff)
     #[command(after_help = "Example:\n  learnlog man > ~/.local/share/man/man1/learnlog.1")]
@@ -153,13 +175,19 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
     /// Add a goal
-    #[command(after_help = "Example:\n  learnlog add goal \"Become a data engineer\" --by 2027-06-30 --why \"a job I enjoy\"")]
+    #[command(
+        after_help = "Example:\n  learnlog add goal \"Become a data engineer\" --by 2027-06-30 --why \"a job I enjoy\""
+    )]
     Goal(GoalFields),
     /// Add a course enrollment
-    #[command(after_help = "Example:\n  learnlog add course \"Machine Learning Specialization\" --platform coursera --price 49 --units 11 --unit-name week --deadline +10w --pledge 4h/week")]
+    #[command(
+        after_help = "Example:\n  learnlog add course \"Machine Learning Specialization\" --platform coursera --price 49 --units 11 --unit-name week --deadline +10w --pledge 4h/week"
+    )]
     Course(CourseFields),
     /// Add a self-made project
-    #[command(after_help = "Example:\n  learnlog add project \"Bird classifier\" --skills python,pytorch --course ml --url https://github.com/me/birds")]
+    #[command(
+        after_help = "Example:\n  learnlog add project \"Bird classifier\" --skills python,pytorch --course ml --url https://github.com/me/birds"
+    )]
     Project(ProjectFields),
 }
 
@@ -168,7 +196,7 @@ pub struct GoalFields {
     /// Title
     pub title: String,
     /// Target date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub by: Option<String>,
     /// Why it matters to you
     #[arg(long, value_name = "TEXT")]
@@ -216,10 +244,10 @@ pub struct CourseOpts {
     #[arg(long, value_name = "N")]
     pub weeks: Option<i64>,
     /// Start date (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub start: Option<String>,
     /// Deadline
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub deadline: Option<String>,
     /// complete (default) or explore
     #[arg(long, value_name = "complete|explore")]
@@ -258,7 +286,7 @@ pub struct ProjectOpts {
     #[arg(long = "course", value_name = "REF")]
     pub courses: Vec<String>,
     /// Due date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub due: Option<String>,
     /// idea or active (default: active)
     #[arg(long, value_name = "idea|active")]
@@ -291,7 +319,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
     /// Sessions on or after this day
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
 }
 
@@ -316,7 +344,7 @@ pub struct EditArgs {
     #[arg(long, value_name = "S")]
     pub slug: Option<String>,
     /// Goal: target date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub by: Option<String>,
     /// Goal: why it matters
     #[arg(long, value_name = "TEXT")]
@@ -333,7 +361,7 @@ pub struct EditArgs {
     #[arg(long = "course", value_name = "REF")]
     pub courses: Vec<String>,
     /// Project: due date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub due: Option<String>,
     /// Project: idea or active
     #[arg(long, value_name = "S")]
@@ -342,7 +370,7 @@ pub struct EditArgs {
     #[arg(long, value_name = "D")]
     pub minutes: Option<String>,
     /// Session: study day
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Session: note
     #[arg(long, value_name = "TEXT")]
@@ -360,7 +388,7 @@ pub struct DoneArgs {
     /// A course, project or goal
     pub reference: String,
     /// When (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Course: certificate link
     #[arg(long, value_name = "URL")]
@@ -375,7 +403,7 @@ pub struct DropArgs {
     /// A course, project or goal
     pub reference: String,
     /// When (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Why
     #[arg(long, value_name = "TEXT")]
@@ -421,7 +449,7 @@ pub struct CheckinArgs {
     #[arg(long, value_name = "BLOOM")]
     pub level: Option<String>,
     /// Study day (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Start time
     #[arg(long, value_name = "TIME")]
@@ -454,7 +482,7 @@ pub struct RemindArgs {
 #[derive(Debug, Args)]
 pub struct RestArgs {
     /// A day or a range FROM..TO, today or later
-    #[arg(value_name = "DATE|FROM..TO")]
+    #[arg(value_name = "DATE|FROM..TO", allow_hyphen_values = true)]
     pub when: String,
     /// Why
     #[arg(long, value_name = "TEXT")]
@@ -478,10 +506,10 @@ pub struct PledgeArgs {
     #[arg(long, value_name = "NAME")]
     pub referee: Option<String>,
     /// First day (snaps to the start of its period; default today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Last day (snaps to the end of its period)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub until: Option<String>,
 }
 
@@ -543,10 +571,10 @@ pub struct ReportArgs {
     #[arg(long, group = "period")]
     pub last_month: bool,
     /// First day (with --to)
-    #[arg(long, value_name = "DATE", requires = "to", conflicts_with = "period")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true, requires = "to", conflicts_with = "period")]
     pub from: Option<String>,
     /// Last day (with --from)
-    #[arg(long, value_name = "DATE", requires = "from")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true, requires = "from")]
     pub to: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -669,4 +697,24 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: Shell,
+}
+
+/// Parses the command line. A negative duration (`checkin ml -5m`) looks
+/// like an unknown flag to clap; it is reported as the bad duration it is.
+/// Other parse errors are clap's own (help, version, usage: exit 0 or 2).
+pub fn parse() -> anyhow::Result<Cli> {
+    let err = match Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(err) => err,
+    };
+    if err.kind() == clap::error::ErrorKind::UnknownArgument {
+        let args: Vec<String> = std::env::args().collect();
+        let negative = args
+            .iter()
+            .find(|a| a.starts_with('-') && a.chars().nth(1).is_some_and(|c| c.is_ascii_digit() || c == '.'));
+        if let (true, Some(word)) = (args.iter().any(|a| a == "checkin"), negative) {
+            crate::domain::parse::parse_duration(word)?;
+        }
+    }
+    err.exit()
 }

@@ -4,10 +4,7 @@
 //! can be run at a pinned instant (tests, demos, backfilling scripts).
 
 use anyhow::Result;
-use chrono::{
-    DateTime, Duration, FixedOffset, Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    TimeZone, Utc,
-};
+use chrono::{DateTime, Duration, FixedOffset, Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 use crate::error::user_hint;
 

@@ -102,7 +102,12 @@ impl Config {
         };
         let config: Config = toml::from_str(&text).map_err(|err| {
             user_hint(
-                format!("invalid config file {}: {}", path.display(), one_line(err.message())),
+                format!(
+                    "invalid config file {}: {}{}",
+                    path.display(),
+                    one_line(err.message()),
+                    where_in(&text, err.span())
+                ),
                 "see `learnlog config show` for the keys and their defaults",
             )
         })?;
@@ -115,11 +120,11 @@ impl Config {
     /// Checks every value and parses times and weekdays.
     pub fn settings(&self) -> Result<Settings> {
         let time = |key: &str, text: &str| {
-            crate::domain::parse::parse_time(text).map_err(|_| user(format!("`{key}` = '{text}' is not a time like 04:00")))
+            crate::domain::parse::parse_time(text)
+                .map_err(|_| user(format!("`{key}` = '{text}' is not a time like 04:00")))
         };
         let weekday = |key: &str, text: &str| {
-            text.parse::<Weekday>()
-                .map_err(|_| user(format!("`{key}` = '{text}' is not a weekday name like monday")))
+            text.parse::<Weekday>().map_err(|_| user(format!("`{key}` = '{text}' is not a weekday name like monday")))
         };
         let positive = |key: &str, value: i64, min: i64| {
             if value < min { Err(user(format!("`{key}` must be at least {min}, not {value}"))) } else { Ok(value) }
@@ -144,6 +149,16 @@ impl Config {
                 .collect::<Result<_>>()?,
             remind_after: time("remind.after", &self.remind.after)?,
         })
+    }
+}
+
+/// ` (line N: the line)` for a parse error, so that a wrong value names its key.
+fn where_in(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(before) = span.and_then(|span| text.get(..span.start)) else { return String::new() };
+    let number = before.matches('\n').count() + 1;
+    match text.lines().nth(number - 1).map(str::trim).filter(|line| !line.is_empty()) {
+        Some(line) => format!(" (line {number}: {line})"),
+        None => format!(" (line {number})"),
     }
 }
 

@@ -40,9 +40,7 @@ pub struct EnvHint {
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -64,16 +62,18 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         }
         return ExitCode::from(EXIT_USAGE);
     }
-    // The outermost context first, then its causes on the same line.
+    // The outermost context first, then its causes on the same line. A hint
+    // added as context is found by `downcast_ref` (which sees through
+    // contexts); in `chain()` it is only a context wrapper, known by its text.
+    let hint = err.downcast_ref::<EnvHint>().map(|h| h.hint.clone());
     let mut message = err.to_string();
-    let mut hint = None;
     for cause in err.chain().skip(1) {
-        if let Some(h) = cause.downcast_ref::<EnvHint>() {
-            hint = Some(h.hint.clone());
+        let text = cause.to_string();
+        if hint.as_deref() == Some(text.as_str()) {
             continue;
         }
         message.push_str(": ");
-        message.push_str(&cause.to_string());
+        message.push_str(&text);
     }
     let _ = writeln!(stderr, "error: {message}");
     if let Some(hint) = hint {

@@ -36,6 +36,9 @@ pub struct Ctx {
     pub config_path: PathBuf,
     db_flag: Option<PathBuf>,
     db: Option<Db>,
+    /// A note for stderr once the command has succeeded (a failure prints
+    /// its own `error:` line first, and its own hint).
+    pending_note: Option<String>,
 }
 
 impl Ctx {
@@ -50,10 +53,10 @@ impl Ctx {
             let path = self.db_path()?;
             let db = Db::open(&path, false)?;
             if !db.is_file() && !self.out.json {
-                self.out.note(format!(
+                self.pending_note = Some(format!(
                     "hint: no learnlog database yet at {}; `learnlog add course TITLE` starts one",
                     path.display()
-                ))?;
+                ));
             }
             self.db = Some(db);
         }
@@ -67,6 +70,8 @@ impl Ctx {
         if self.db.as_ref().is_none_or(|db| !db.is_file()) {
             let path = self.db_path()?;
             self.db = Some(Db::open(&path, true)?);
+            // It exists now: "no database yet" would be wrong.
+            self.pending_note = None;
         }
         self.db.as_mut().ok_or_else(|| anyhow::anyhow!("the database is not open"))
     }
@@ -82,6 +87,7 @@ impl Ctx {
             config_path: PathBuf::new(),
             db_flag: db.path().map(|p| p.to_path_buf()),
             db: Some(db),
+            pending_note: None,
         })
     }
 }
@@ -99,16 +105,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(&config_path)?;
     let settings = config.settings()?;
     let clock = Clock::from_env(settings.day_starts_at)?;
-    let mut ctx = Ctx {
-        out,
-        clock,
-        config,
-        settings,
-        config_path,
-        db_flag: cli.global.db.clone(),
-        db: None,
-    };
+    let mut ctx =
+        Ctx { out, clock, config, settings, config_path, db_flag: cli.global.db.clone(), db: None, pending_note: None };
     let code = commands::dispatch(&mut ctx, cli.command)?;
     ctx.out.flush()?;
+    if let Some(note) = ctx.pending_note.take() {
+        ctx.out.note(note)?;
+    }
     Ok(code)
 }

@@ -1,10 +1,8 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = learnlog::cli::Cli::parse();
-    match learnlog::run(cli) {
+    let outcome = learnlog::cli::parse().and_then(learnlog::run);
+    match outcome {
         Ok(code) => code,
         Err(err) => learnlog::error::report(&err),
     }

@@ -165,8 +165,8 @@ impl Out {
 }
 
 /// Borderless columns with a dashed line under the header.
-const TABLE_STYLE: TableStyle = comfy_table::presets::NOTHING
-    .header_separator(LineStyle::none().fill('-').junction(' '));
+const TABLE_STYLE: TableStyle =
+    comfy_table::presets::NOTHING.header_separator(LineStyle::none().fill('-').junction(' '));
 
 fn header_cell(text: &str, color: bool) -> comfy_table::Cell {
     let cell = comfy_table::Cell::new(text);
@@ -188,11 +188,11 @@ impl Write for SharedBuf {
 /// Whether the locale says UTF-8 (LC_ALL > LC_CTYPE > LANG, as setlocale reads them).
 fn utf8_locale() -> bool {
     for var in ["LC_ALL", "LC_CTYPE", "LANG"] {
-        if let Ok(value) = std::env::var(var) {
-            if !value.is_empty() {
-                let value = value.to_ascii_lowercase();
-                return value.contains("utf-8") || value.contains("utf8");
-            }
+        if let Ok(value) = std::env::var(var)
+            && !value.is_empty()
+        {
+            let value = value.to_ascii_lowercase();
+            return value.contains("utf-8") || value.contains("utf8");
         }
     }
     false

@@ -28,11 +28,15 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
         AddCommand::Course(f) => f.pledge.clone(),
         _ => None,
     };
+    // A bad --pledge is refused before anything is written.
+    if let Some(rate) = &pledge {
+        super::pledge::parse_rate(rate)?;
+    }
     let db = ctx.write_db()?;
     let summary = format!("add {kind} '{title}'");
     let item = db.write(&summary, now, |conn| {
         let slug = choose_slug(conn, slug.as_deref(), &title)?;
-        let initial = if kind == Kind::Project { "active" } else { "active" };
+        let initial = "active";
         let mut item = store::items::blank(kind, slug, title.clone(), initial, now);
         match &command {
             AddCommand::Goal(f) => {
@@ -116,7 +120,13 @@ const PLATFORMS: &[(&str, &[&str])] = &[
 
 /// Known platform names normalised; any other text kept as typed.
 pub fn normalize_platform(text: &str) -> String {
-    let key: String = text.trim().to_lowercase().split(|c: char| c.is_whitespace() || c == '_').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let key: String = text
+        .trim()
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     PLATFORMS
         .iter()
         .find(|(_, aliases)| aliases.contains(&key.as_str()))
@@ -138,7 +148,13 @@ fn date_opt(text: &Option<String>, today: NaiveDate) -> Result<Option<NaiveDate>
 }
 
 /// Applies the course flags that were given (add and edit).
-pub fn apply_course_opts(conn: &Connection, item: &mut Item, opts: &CourseOpts, today: NaiveDate, currency: &str) -> Result<()> {
+pub fn apply_course_opts(
+    conn: &Connection,
+    item: &mut Item,
+    opts: &CourseOpts,
+    today: NaiveDate,
+    currency: &str,
+) -> Result<()> {
     if let Some(platform) = &opts.platform {
         item.platform = Some(normalize_platform(platform)).filter(|p| !p.is_empty());
     }
@@ -171,13 +187,13 @@ pub fn apply_course_opts(conn: &Connection, item: &mut Item, opts: &CourseOpts, 
     if let Some(deadline) = date_opt(&opts.deadline, today)? {
         item.due_date = Some(deadline);
     }
-    if let (Some(start), Some(deadline)) = (item.start_date, item.due_date) {
-        if deadline < start {
-            return Err(user_hint(
-                format!("the deadline {deadline} is before the start {start}"),
-                "check --start and --deadline",
-            ));
-        }
+    if let (Some(start), Some(deadline)) = (item.start_date, item.due_date)
+        && deadline < start
+    {
+        return Err(user_hint(
+            format!("the deadline {deadline} is before the start {start}"),
+            "check --start and --deadline",
+        ));
     }
     if let Some(intent) = &opts.intent {
         item.intent = Some(one_of("intent", intent, &["complete", "explore"])?);

@@ -22,12 +22,19 @@ fn split_words(words: &[String]) -> Result<(Option<String>, Option<String>)> {
         [a, b] => match (looks_like_duration(a) || a.starts_with('-'), looks_like_duration(b) || b.starts_with('-')) {
             (false, true) => Ok((Some(a.clone()), Some(b.clone()))),
             (true, false) => Ok((Some(b.clone()), Some(a.clone()))),
-            (true, true) => Err(user_hint(format!("two durations: '{a}' and '{b}'"), "give one course or project and one duration")),
+            (true, true) => {
+                Err(user_hint(format!("two durations: '{a}' and '{b}'"), "give one course or project and one duration"))
+            }
             (false, false) => {
-                // Neither parses: report the one that looks most like a duration attempt.
-                let bad = if b.starts_with(|c: char| c.is_ascii_digit()) { b } else { a };
+                // Neither parses: report the one that looks most like a duration
+                // attempt; else the second, as the usual order is REF DURATION.
+                let digit_led = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+                let bad = if digit_led(a) && !digit_led(b) { a } else { b };
                 let _ = parse_duration(bad)?;
-                Err(user_hint(format!("two references: '{a}' and '{b}'"), "give one course or project and one duration"))
+                Err(user_hint(
+                    format!("two references: '{a}' and '{b}'"),
+                    "give one course or project and one duration",
+                ))
             }
         },
         _ => Err(user("too many words: give at most a reference and a duration")),
@@ -47,17 +54,23 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         return Err(user_hint(format!("{day} is in the future"), "a check-in is for today or an earlier day"));
     }
     let level = args.level.as_deref().map(parse_bloom).transpose()?;
-    if let Some(units) = args.units {
-        if units < 0 {
-            return Err(user_hint(format!("invalid --units {units}"), "use `learnlog progress REF N` to correct units done"));
-        }
+    if let Some(units) = args.units
+        && units < 0
+    {
+        return Err(user_hint(
+            format!("invalid --units {units}"),
+            "use `learnlog progress REF N` to correct units done",
+        ));
     }
     // When it started: --at on the day; else a check-in for today has just ended.
     let started_at = match &args.at {
         Some(time) => {
             let local = ctx.clock.local_moment(day, parse_time(time)?)?;
             if local.with_timezone(&Utc) > now {
-                return Err(user_hint(format!("{day} at {time} is in the future"), "a check-in is logged after it starts"));
+                return Err(user_hint(
+                    format!("{day} at {time} is in the future"),
+                    "a check-in is logged after it starts",
+                ));
             }
             Some(local.with_timezone(&Utc))
         }
@@ -110,13 +123,23 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         ctx.out.done(format!("Resumed {} (it was paused).", session.target.as_deref().unwrap_or("")))?;
     }
     let on = session.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
-    let units = if session.units > 0 { format!(", {} units", session.units) } else { String::new() };
-    ctx.out.done(format!("Logged {}{on}{units} for {} (session #{}).", format_minutes(minutes), session.study_day, session.id))
+    let units =
+        if session.units > 0 { format!(", {}", crate::render::plural(session.units, "unit")) } else { String::new() };
+    ctx.out.done(format!(
+        "Logged {}{on}{units} for {} (session #{}).",
+        format_minutes(minutes),
+        session.study_day,
+        session.id
+    ))
 }
 
 /// The course or project a session is for; a paused one is resumed, a
 /// finished one refused.
-fn target_for_session(conn: &rusqlite::Connection, reference: &str, now: chrono::DateTime<Utc>) -> Result<(Item, bool)> {
+fn target_for_session(
+    conn: &rusqlite::Connection,
+    reference: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<(Item, bool)> {
     let mut item = resolve(conn, reference, &[Kind::Course, Kind::Project])?;
     match item.status.as_str() {
         "completed" | "dropped" | "shipped" => Err(user_hint(
@@ -147,7 +170,12 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
         Some((done, total)) => (done, Some(total)),
         None => (args.units.as_str(), None),
     };
-    let bad = || user_hint(format!("invalid progress '{}'", args.units), "write units done, optionally with the total: 5 or 5/12");
+    let bad = || {
+        user_hint(
+            format!("invalid progress '{}'", args.units),
+            "write units done, optionally with the total: 5 or 5/12",
+        )
+    };
     let target: i64 = done_text.trim().parse().map_err(|_| bad())?;
     let total: Option<i64> = total_text.map(|t| t.trim().parse().map_err(|_| bad())).transpose()?;
     if target < 0 || total.is_some_and(|t| t <= 0 || t < target) {
@@ -167,10 +195,13 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
             item.updated_at = now;
             store::items::update(conn, &item)?;
         }
-        if let Some(total) = item.units_total {
-            if target > total {
-                return Err(user_hint(format!("{target} is more than the {total} units of {}", item.slug), "give the new total: N/TOTAL"));
-            }
+        if let Some(total) = item.units_total
+            && target > total
+        {
+            return Err(user_hint(
+                format!("{target} is more than the {total} units of {}", item.slug),
+                "give the new total: N/TOTAL",
+            ));
         }
         let before = store::items::units_done(conn, item.id)?;
         if before != target {

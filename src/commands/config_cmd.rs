@@ -52,15 +52,22 @@ fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
     };
-    let mut document: toml::Table = toml::from_str(&text).map_err(|e| user(format!("invalid config file {}: {e}", path.display())))?;
+    let mut document: toml::Table =
+        toml::from_str(&text).map_err(|e| user(format!("invalid config file {}: {e}", path.display())))?;
     let defaults = toml::Value::try_from(Config::default())?;
-    let template = lookup(&defaults, key).or_else(|_| if key == "database" { Ok(toml::Value::String(String::new())) } else { Err(unknown_key(key)) })?;
+    let template = lookup(&defaults, key)
+        .or_else(|_| if key == "database" { Ok(toml::Value::String(String::new())) } else { Err(unknown_key(key)) })?;
     let typed = match template {
         toml::Value::Integer(_) => toml::Value::Integer(
             value.trim().parse().map_err(|_| user(format!("`{key}` takes a whole number, not '{value}'")))?,
         ),
         toml::Value::Array(_) => toml::Value::Array(
-            value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| toml::Value::String(s.to_lowercase())).collect(),
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| toml::Value::String(s.to_lowercase()))
+                .collect(),
         ),
         _ => toml::Value::String(value.to_string()),
     };
@@ -76,10 +83,14 @@ fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
     }
     table.insert(last.to_string(), typed);
     let new_text = toml::to_string(&document)?;
-    let config: Config = toml::from_str(&new_text).map_err(|e| user(format!("invalid value for `{key}`: {}", e.message())))?;
-    config.settings().map_err(|e| user_hint(format!("invalid value for `{key}`: {e}"), "the config file was not changed"))?;
+    let config: Config =
+        toml::from_str(&new_text).map_err(|e| user(format!("invalid value for `{key}`: {}", e.message())))?;
+    config
+        .settings()
+        .map_err(|e| user_hint(format!("invalid value for `{key}`: {e}"), "the config file was not changed"))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // Created directories are 0700 (SPEC §5), like the database's.
+        crate::store::create_private_dir(dir)?;
     }
     crate::commands::write_atomically(&path, new_text.as_bytes())?;
     ctx.out.done(format!("Set {key} = {value} in {}.", path.display()))

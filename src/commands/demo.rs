@@ -19,7 +19,8 @@ use crate::store::{self, Db};
 const DEMO_NOW: &str = "2026-11-23T19:30:00Z";
 
 pub fn run(ctx: &mut Ctx) -> Result<()> {
-    let dir = tempfile::Builder::new().prefix("learnlog-demo").tempdir().context("cannot create a temporary directory")?;
+    let dir =
+        tempfile::Builder::new().prefix("learnlog-demo").tempdir().context("cannot create a temporary directory")?;
     let path = dir.path().join("demo.db");
     let now = DateTime::parse_from_rfc3339(DEMO_NOW)?.with_timezone(&Utc);
     let clock = Clock::fixed(now, NaiveTime::from_hms_opt(4, 0, 0).unwrap_or(NaiveTime::MIN), Zone::Utc);
@@ -30,7 +31,9 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let mut demo = Ctx::with_db(out, clock, Config::default(), db)?;
     demo.out.json = false;
     if json {
-        return Err(crate::error::user("`learnlog demo` prints text; run the reports with --json on your own database"));
+        return Err(crate::error::user(
+            "`learnlog demo` prints text; run the reports with --json on your own database",
+        ));
     }
     section(&mut demo, "learnlog demo: a sample learner's record on 2026-11-23 (a throwaway database)")?;
     section(&mut demo, "$ learnlog status")?;
@@ -80,7 +83,14 @@ struct Sample<'a> {
 }
 
 impl Sample<'_> {
-    fn item(&self, kind: Kind, slug: &str, title: &str, status: &str, fill: impl FnOnce(&mut crate::domain::records::Item)) -> Result<i64> {
+    fn item(
+        &self,
+        kind: Kind,
+        slug: &str,
+        title: &str,
+        status: &str,
+        fill: impl FnOnce(&mut crate::domain::records::Item),
+    ) -> Result<i64> {
         let mut item = store::items::blank(kind, slug.into(), title.into(), status, self.now - Duration::days(160));
         fill(&mut item);
         store::items::insert(self.conn, &item)
@@ -90,7 +100,15 @@ impl Sample<'_> {
         self.today + Duration::days(offset)
     }
 
-    fn session(&self, item: Option<i64>, day: NaiveDate, start_hour: u32, minutes: i64, units: i64, level: Option<&str>) -> Result<()> {
+    fn session(
+        &self,
+        item: Option<i64>,
+        day: NaiveDate,
+        start_hour: u32,
+        minutes: i64,
+        units: i64,
+        level: Option<&str>,
+    ) -> Result<()> {
         let start = day.and_hms_opt(start_hour, 0, 0).map(|t| t.and_utc());
         let session = Session {
             id: 0,
@@ -213,7 +231,7 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
                 rust_units += unit;
                 (Some(rust), unit)
             }
-            7 if offset >= -40 && offset <= -3 => (Some(birds), 0),
+            7 if (-40..=-3).contains(&offset) => (Some(birds), 0),
             _ => (None, 0),
         };
         let hour = dice.between(7, 21) as u32;
@@ -221,11 +239,22 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
     }
     // A rest day declared in advance, and one ahead.
     for (offset, reason) in [(-6, "family visit"), (3, "travel")] {
-        store::rest::insert(conn, &RestDay { uuid: store::new_uuid(), day: s.day(offset), reason: Some(reason.into()), created_at: now, updated_at: now })?;
+        store::rest::insert(
+            conn,
+            &RestDay {
+                uuid: store::new_uuid(),
+                day: s.day(offset),
+                reason: Some(reason.into()),
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
     }
     // A staked pledge on the ML course, and a daily habit pledge.
     let week_start = crate::domain::streak::week_start(s.day(-42), chrono::Weekday::Mon);
-    for (item, rate, stake) in [(Some(ml), "2h/week", Some("$10 to a charity of Ana's choice")), (None, "20m/day", None)] {
+    for (item, rate, stake) in
+        [(Some(ml), "2h/week", Some("$10 to a charity of Ana's choice")), (None, "20m/day", None)]
+    {
         let row = PledgeRow {
             id: 0,
             uuid: store::new_uuid(),
@@ -240,7 +269,14 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
             updated_at: now,
         };
         let id = store::pledges::insert(conn, &row)?;
-        let rate_row = RateRow { id: 0, uuid: store::new_uuid(), rate: Some(rate.into()), effective_from: week_start, created_at: now, updated_at: now };
+        let rate_row = RateRow {
+            id: 0,
+            uuid: store::new_uuid(),
+            rate: Some(rate.into()),
+            effective_from: week_start,
+            created_at: now,
+            updated_at: now,
+        };
         store::pledges::insert_rate(conn, id, &rate_row)?;
     }
     Ok(())

@@ -26,10 +26,10 @@ pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         if let Some(title) = &args.title {
             item.title = non_empty("title", title)?;
         }
-        if let Some(slug) = &args.slug {
-            if *slug != item.slug {
-                item.slug = choose_slug(conn, Some(slug), &item.title)?;
-            }
+        if let Some(slug) = &args.slug
+            && *slug != item.slug
+        {
+            item.slug = choose_slug(conn, Some(slug), &item.title)?;
         }
         match item.kind {
             Kind::Goal => {
@@ -39,7 +39,10 @@ pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
                 if let Some(by) = &args.by {
                     item.due_date = Some(parse_date(by, today)?);
                 }
-                refuse_flags(item.kind, &[("--platform", args.course.platform.is_some()), ("--units", args.course.units.is_some())])?;
+                refuse_flags(
+                    item.kind,
+                    &[("--platform", args.course.platform.is_some()), ("--units", args.course.units.is_some())],
+                )?;
             }
             Kind::Course => apply_course_opts(conn, &mut item, &args.course, today, &currency)?,
             Kind::Project => {
@@ -56,7 +59,10 @@ pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
             }
         }
         if item == before {
-            return Err(user_hint(format!("nothing to change in {}", item.slug), "pass a flag, e.g. --title or --deadline"));
+            return Err(user_hint(
+                format!("nothing to change in {}", item.slug),
+                "pass a flag, e.g. --title or --deadline",
+            ));
         }
         item.updated_at = now;
         store::items::update(conn, &item)?;

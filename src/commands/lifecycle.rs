@@ -97,7 +97,12 @@ pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<()> {
 }
 
 /// Resolves a reference and applies a status change in one journaled write.
-fn change_status(ctx: &mut Ctx, reference: &str, verb: &str, apply: impl FnOnce(&mut Item) -> Result<()>) -> Result<ItemView> {
+fn change_status(
+    ctx: &mut Ctx,
+    reference: &str,
+    verb: &str,
+    apply: impl FnOnce(&mut Item) -> Result<()>,
+) -> Result<ItemView> {
     let now = ctx.clock.now();
     let db = ctx.write_db()?;
     db.write(&format!("{verb} {reference}"), now, |conn| {
@@ -128,11 +133,15 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
         } else {
             let item = resolve(conn, &args.target, ALL_KINDS)?;
             let (sessions, _) = store::items::session_count(conn, item.id)?;
-            let with = if sessions > 0 { format!(" and its {sessions} sessions") } else { String::new() };
+            let with = if sessions > 0 {
+                format!(" and its {}", crate::render::plural(sessions, "session"))
+            } else {
+                String::new()
+            };
             format!("{} {}{with}", item.kind, item.slug)
         }
     };
-    confirm(args.yes, &format!("Delete {description}?"), ctx)?;
+    confirm(args.yes, &description, ctx)?;
     let db = ctx.write_db()?;
     db.write(&format!("rm {description}"), now, |conn| {
         if args.target == "session" {
@@ -147,15 +156,18 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
 }
 
 /// Asks on a terminal; without one, only `--yes` proceeds.
-fn confirm(yes: bool, question: &str, ctx: &mut Ctx) -> Result<()> {
+fn confirm(yes: bool, description: &str, ctx: &mut Ctx) -> Result<()> {
     if yes {
         return Ok(());
     }
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(user_hint(format!("{question} Refusing without --yes"), "pass --yes to delete without asking"));
+        return Err(user_hint(
+            format!("not deleting {description} without --yes (stdin is not a terminal, so it cannot ask)"),
+            "pass --yes to delete without asking",
+        ));
     }
-    ctx.out.note(format!("{question} [y/N] "))?;
+    ctx.out.note(format!("Delete {description}? [y/N] "))?;
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {

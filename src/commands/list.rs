@@ -68,13 +68,13 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
 }
 
 fn items(ctx: &mut Ctx, kind: Kind, args: &ListArgs) -> Result<()> {
-    if let Some(status) = &args.status {
-        if !kind.statuses().contains(&status.as_str()) {
-            return Err(user_hint(
-                format!("a {kind} has no status '{status}'"),
-                format!("use one of {}", kind.statuses().join(", ")),
-            ));
-        }
+    if let Some(status) = &args.status
+        && !kind.statuses().contains(&status.as_str())
+    {
+        return Err(user_hint(
+            format!("a {kind} has no status '{status}'"),
+            format!("use one of {}", kind.statuses().join(", ")),
+        ));
     }
     let db = ctx.read_db()?;
     let conn = db.conn();

@@ -11,6 +11,7 @@ pub mod heatmap;
 pub mod lifecycle;
 pub mod list;
 pub mod next;
+pub mod odds;
 pub mod pledge;
 pub mod remind;
 pub mod rest;
@@ -52,6 +53,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Next => next::run(ctx)?,
         Command::Pledge(args) => pledge::run(ctx, &args)?,
         Command::Settle(args) => pledge::settle(ctx, &args)?,
+        Command::Odds(args) => odds::run(ctx, &args)?,
         Command::Init => init(ctx)?,
         Command::Config(args) => config_cmd::run(ctx, &args)?,
         Command::Demo => demo::run(ctx)?,
@@ -64,7 +66,10 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
 fn not_yet(command: &Command) -> anyhow::Error {
     let name = format!("{command:?}");
     let name = name.split(['(', ' ']).next().unwrap_or("this command").to_ascii_lowercase();
-    user_hint(format!("`learnlog {name}` is not available in this build"), "see `learnlog --help` for the commands it has")
+    user_hint(
+        format!("`learnlog {name}` is not available in this build"),
+        "see `learnlog --help` for the commands it has",
+    )
 }
 
 fn init(ctx: &mut Ctx) -> Result<()> {
@@ -141,8 +146,18 @@ fn no_match(conn: &Connection, slug: &str, kinds: &[Kind]) -> Result<anyhow::Err
         [] => {
             let other_kind = all.iter().find(|i| i.slug.starts_with(slug) && !kinds.contains(&i.kind));
             match other_kind {
-                Some(item) => user_hint(message, format!("'{}' is a {}, not a {}", item.slug, item.kind, kinds_text(kinds))),
-                None => user_hint(message, format!("see `learnlog list {}s --all`", kinds.first().copied().unwrap_or(Kind::Course))),
+                Some(item) => {
+                    user_hint(message, format!("'{}' is a {}, not a {}", item.slug, item.kind, kinds_text(kinds)))
+                }
+                None => {
+                    // Courses are what people refer to most; point there when they may be meant.
+                    let listed = if kinds.contains(&Kind::Course) {
+                        Kind::Course
+                    } else {
+                        kinds.first().copied().unwrap_or(Kind::Course)
+                    };
+                    user_hint(message, format!("see `learnlog list {listed}s --all`"))
+                }
             }
         }
         found => {

@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Ctx, args: &PledgeArgs) -> Result<()> {
     make(ctx, target, rate, &options)
 }
 
-fn parse_rate(text: &str) -> Result<Rate> {
+pub(crate) fn parse_rate(text: &str) -> Result<Rate> {
     text.parse::<Rate>().map_err(|err| user_hint(err.to_string(), err.hint()))
 }
 
@@ -115,7 +115,14 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
 }
 
 fn rate_row(rate: Option<Rate>, effective_from: NaiveDate, now: chrono::DateTime<chrono::Utc>) -> RateRow {
-    RateRow { id: 0, uuid: store::new_uuid(), rate: rate.map(|r| r.to_string()), effective_from, created_at: now, updated_at: now }
+    RateRow {
+        id: 0,
+        uuid: store::new_uuid(),
+        rate: rate.map(|r| r.to_string()),
+        effective_from,
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 /// Ends a pledge after the akrasia horizon (ending is the easiest change).
@@ -175,5 +182,8 @@ pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {
             },
         )
     })?;
-    ctx.out.done(format!("Settled debt #{} ({} for {}, period from {}).", debt.id, debt.stake, debt.target, debt.period_start))
+    ctx.out.done(format!(
+        "Settled debt #{} ({} for {}, period from {}).",
+        debt.id, debt.stake, debt.target, debt.period_start
+    ))
 }

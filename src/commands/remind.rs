@@ -18,10 +18,12 @@ pub fn run(ctx: &mut Ctx, args: &RemindArgs) -> Result<ExitCode> {
     // Before `remind.after` (on the calendar day) it stays quiet; after
     // midnight but before the study day ends it is late, not early.
     let early = local_time < settings.remind_after && local_time >= settings.day_starts_at;
-    let db = ctx.read_db()?;
-    if !db.is_file() || early {
+    // Nothing recorded yet: nothing to remind of, and no hint either (cron
+    // mails whatever a job prints, every day).
+    if early || !ctx.db_path()?.exists() {
         return Ok(ExitCode::SUCCESS);
     }
+    let db = ctx.read_db()?;
     let dashboard = report::status::build(db.conn(), &settings, today)?;
     if dashboard.report.today.studied || is_rest_day(&dashboard, &settings, today) {
         return Ok(ExitCode::SUCCESS);
@@ -35,6 +37,10 @@ pub fn run(ctx: &mut Ctx, args: &RemindArgs) -> Result<ExitCode> {
     Ok(if args.exit_code { ExitCode::from(EXIT_REMIND) } else { ExitCode::SUCCESS })
 }
 
-fn is_rest_day(dashboard: &report::status::Dashboard, settings: &crate::config::Settings, today: chrono::NaiveDate) -> bool {
+fn is_rest_day(
+    dashboard: &report::status::Dashboard,
+    settings: &crate::config::Settings,
+    today: chrono::NaiveDate,
+) -> bool {
     dashboard.book.rest_days.contains(&today) || settings.rest_weekdays.contains(&chrono::Datelike::weekday(&today))
 }

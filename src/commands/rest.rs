@@ -32,7 +32,8 @@ pub fn run(ctx: &mut Ctx, args: &RestArgs) -> Result<()> {
         let mut added = Vec::new();
         let mut day = from;
         while day <= to {
-            let rest = RestDay { uuid: store::new_uuid(), day, reason: reason.clone(), created_at: now, updated_at: now };
+            let rest =
+                RestDay { uuid: store::new_uuid(), day, reason: reason.clone(), created_at: now, updated_at: now };
             if store::rest::insert(conn, &rest)? {
                 added.push(rest);
             }

@@ -14,7 +14,8 @@ pub fn run(ctx: &mut Ctx, args: &StreakArgs) -> Result<()> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let conn = ctx.read_db()?.conn();
-    let mut book = report::pledges::build_from(conn, &settings, today)?;
+    let totals = report::totals::DayTotals::load(conn)?;
+    let mut book = report::pledges::build_with(conn, &settings, today, &totals)?;
     let (scope, target) = match &args.reference {
         Some(reference) => {
             let item = resolve(conn, reference, &[Kind::Course, Kind::Project])?;
@@ -24,7 +25,7 @@ pub fn run(ctx: &mut Ctx, args: &StreakArgs) -> Result<()> {
         }
         None => (Scope::All, None),
     };
-    let streak = report::streak::build(conn, &settings, today, &scope, target, &book)?;
+    let streak = report::streak::build_with(conn, &settings, today, &scope, target, &book, &totals)?;
     if ctx.out.json {
         return ctx.out.json_doc(&streak);
     }

@@ -262,7 +262,13 @@ fn units_action(facts: &Facts, c: &CourseFact) -> String {
 /// `12 %`, or one decimal under 10 % (as `status` shows odds).
 fn percent(p: f64) -> String {
     let pct = p * 100.0;
-    if pct > 0.0 && pct < 10.0 { format!("{pct:.1} %") } else { format!("{pct:.0} %") }
+    if pct > 0.0 && pct < 0.05 {
+        "<0.1 %".into()
+    } else if pct > 0.0 && pct < 10.0 {
+        format!("{pct:.1} %")
+    } else {
+        format!("{pct:.0} %")
+    }
 }
 
 fn in_days(days: i64) -> String {

@@ -14,7 +14,8 @@ pub struct Money {
 }
 
 /// Currencies whose minor unit is the major unit (ISO 4217 exponent 0).
-const ZERO_DECIMAL: &[&str] = &["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"];
+const ZERO_DECIMAL: &[&str] =
+    &["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"];
 
 /// Currency symbols people type, and the code each one means.
 const SYMBOLS: &[(&str, &str)] = &[("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₹", "INR")];
@@ -57,11 +58,11 @@ impl Money {
             Some((letters, remainder.trim().to_string()))
         };
         let mut number = rest.to_string();
-        if currency.is_none() {
-            if let Some((code, remainder)) = letters_at(rest, true).or_else(|| letters_at(rest, false)) {
-                currency = Some(code.to_ascii_uppercase());
-                number = remainder;
-            }
+        if currency.is_none()
+            && let Some((code, remainder)) = letters_at(rest, true).or_else(|| letters_at(rest, false))
+        {
+            currency = Some(code.to_ascii_uppercase());
+            number = remainder;
         }
         let currency = currency.unwrap_or_else(|| default_currency.to_ascii_uppercase());
         if !is_currency_code(&currency) {

@@ -157,9 +157,8 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
     let n_total = input.units_total.map(|n| n.max(0));
     let k = input.units_done.max(0);
     let length = input.length_weeks.filter(|l| l.is_finite() && *l > 0.0);
-    let pace = n_total
-        .zip(input.deadline)
-        .map(|(n, d)| PaceModel::new(n, k, input.today, d, length, &input.weekly_units));
+    let pace =
+        n_total.zip(input.deadline).map(|(n, d)| PaceModel::new(n, k, input.today, d, length, &input.weekly_units));
 
     let buffer_days = match (n_total, input.deadline) {
         (Some(n), Some(d)) if n > 0 => Some(buffer(k, n, d, input.today)),
@@ -170,10 +169,7 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
         .filter(|pm| pm.weeks > 0.0)
         .map(|pm| pm.remaining.max(0) as f64 / pm.weeks)
         .filter(|x| x.is_finite());
-    let units_per_week_pace = pace
-        .as_ref()
-        .map(|pm| pm.alpha / pm.beta)
-        .filter(|x| x.is_finite());
+    let units_per_week_pace = pace.as_ref().map(|pm| pm.alpha / pm.beta).filter(|x| x.is_finite());
 
     let mut chain = Chain::default();
 
@@ -185,11 +181,7 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
     } else {
         (c::P_ALL, "all starters")
     };
-    chain.push(
-        FactorKind::Prior,
-        format!("published rate, {who} ({:.1} %)", prior * 100.0),
-        prior,
-    );
+    chain.push(FactorKind::Prior, format!("published rate, {who} ({:.1} %)", prior * 100.0), prior);
 
     // Shortcuts.
     if let Some(n) = n_total
@@ -209,11 +201,7 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
     if let Some(l) = length {
         let p = sigmoid(logit(chain.p) + c::LEN_SLOPE * (l - c::LEN_CENTRE_WEEKS));
         let unit = if l == 1.0 { "week" } else { "weeks" };
-        chain.push(
-            FactorKind::Length,
-            format!("course length {} {unit}", fmt_num(l)),
-            p,
-        );
+        chain.push(FactorKind::Length, format!("course length {} {unit}", fmt_num(l)), p);
     }
 
     // 2. Own record
@@ -221,11 +209,7 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
     if u64::from(done) + u64::from(dropped) > 0 {
         let (cf, af) = (f64::from(done), f64::from(dropped));
         let p = (c::N0 * chain.p + cf) / (c::N0 + cf + af);
-        chain.push(
-            FactorKind::Record,
-            format!("your record: {done} completed, {dropped} dropped"),
-            p,
-        );
+        chain.push(FactorKind::Record, format!("your record: {done} completed, {dropped} dropped"), p);
     }
 
     // 3. Parallel courses
@@ -242,11 +226,7 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
     {
         let f = k as f64 / n as f64;
         let pct = (f * 100.0).round();
-        chain.push(
-            FactorKind::Progress,
-            format!("{k} of {n} units done ({pct:.0} %)"),
-            progress_step(p_start, f),
-        );
+        chain.push(FactorKind::Progress, format!("{k} of {n} units done ({pct:.0} %)"), progress_step(p_start, f));
     }
 
     // 5. Inactivity
@@ -273,11 +253,7 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
         let unit = if r == 1 { "unit" } else { "units" };
         chain.push(
             FactorKind::Pace,
-            format!(
-                "need {r} {unit} in {:.1} wk at ~{:.1} units/wk",
-                pm.weeks,
-                pm.alpha / pm.beta
-            ),
+            format!("need {r} {unit} in {:.1} wk at ~{:.1} units/wk", pm.weeks, pm.alpha / pm.beta),
             chain.p * p_pace,
         );
     }
@@ -297,9 +273,7 @@ pub fn weekly_units(day_units: &[(i64, i64)], today: i64) -> Vec<f64> {
     };
     let first = i128::from(first);
     // Block b covers days first+7b ..= first+7b+6; complete when first+7b+6 < today.
-    let complete = (i128::from(today) - first)
-        .div_euclid(7)
-        .clamp(0, MAX_WEEKS);
+    let complete = (i128::from(today) - first).div_euclid(7).clamp(0, MAX_WEEKS);
     let mut out = vec![0.0; usize::try_from(complete).unwrap_or(0)];
     for &(day, units) in day_units {
         let block = (i128::from(day) - first).div_euclid(7);
@@ -357,9 +331,8 @@ fn pace_probability(remaining: i64, weeks: f64, alpha: f64, beta: f64) -> f64 {
     if mean.is_infinite() {
         return 1.0;
     }
-    let var = mean
-        + weeks * alpha * (alpha + 1.0) / (beta * beta * c::PACE_KAPPA)
-        + weeks * weeks * alpha / (beta * beta);
+    let var =
+        mean + weeks * alpha * (alpha + 1.0) / (beta * beta * c::PACE_KAPPA) + weeks * weeks * alpha / (beta * beta);
     let r = mean * mean / (var - mean).max(c::VAR_FLOOR);
     if !(r.is_finite() && r > 0.0) {
         // Over/underflow only: treat X as the point mass at its mean.
@@ -459,12 +432,7 @@ impl Gap {
         let n = days.len() as f64;
         let lambda = (n + c::LAMBDA0 * c::LAMBDA_PRIOR_DAYS) / (span as f64 + c::LAMBDA_PRIOR_DAYS);
         let week_index = usize::try_from(last.div_euclid(7).clamp(0, 2)).unwrap_or(0);
-        Some(Self {
-            days: g,
-            lambda,
-            week_index,
-            any_session: !days.is_empty(),
-        })
+        Some(Self { days: g, lambda, week_index, any_session: !days.is_empty() })
     }
 }
 
@@ -488,13 +456,7 @@ impl Chain {
         units_per_week_needed: Option<f64>,
         units_per_week_pace: Option<f64>,
     ) -> Odds {
-        Odds {
-            probability: self.p,
-            factors: self.factors,
-            buffer_days,
-            units_per_week_needed,
-            units_per_week_pace,
-        }
+        Odds { probability: self.p, factors: self.factors, buffer_days, units_per_week_needed, units_per_week_pace }
     }
 }
 
@@ -513,11 +475,7 @@ fn clip01(p: f64) -> f64 {
 
 /// A whole number without decimals, anything else with one.
 fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{x:.1}") }
 }
 
 #[cfg(test)]
@@ -565,12 +523,8 @@ mod tests {
 
     #[test]
     fn priors_exact() {
-        for (v, i, want) in [
-            (false, false, 0.0313),
-            (false, true, 0.1542),
-            (true, false, 0.4602),
-            (true, true, 0.4602),
-        ] {
+        for (v, i, want) in [(false, false, 0.0313), (false, true, 0.1542), (true, false, 0.4602), (true, true, 0.4602)]
+        {
             let o = completion_odds(&base(v, i));
             assert_eq!(o.probability, want);
             assert_eq!(o.factors.len(), 1);
@@ -579,10 +533,7 @@ mod tests {
             assert_eq!(o.units_per_week_needed, None);
             assert_eq!(o.units_per_week_pace, None);
         }
-        assert_eq!(
-            completion_odds(&base(true, true)).factors[0].label,
-            "published rate, verified track (46.0 %)"
-        );
+        assert_eq!(completion_odds(&base(true, true)).factors[0].label, "published rate, verified track (46.0 %)");
     }
 
     #[test]
@@ -597,19 +548,12 @@ mod tests {
             let mut i = base(false, true);
             i.length_weeks = Some(l);
             let o = completion_odds(&i);
-            assert!(
-                close(o.probability * 100.0, want, 0.05),
-                "L={l}: {}",
-                o.probability
-            );
+            assert!(close(o.probability * 100.0, want, 0.05), "L={l}: {}", o.probability);
             assert_eq!(o.factors[1].kind, FactorKind::Length);
         }
         let mut i = base(false, true);
         i.length_weeks = Some(8.0);
-        assert_eq!(
-            completion_odds(&i).factors[1].label,
-            "course length 8 weeks"
-        );
+        assert_eq!(completion_odds(&i).factors[1].label, "course length 8 weeks");
     }
 
     #[test]
@@ -630,12 +574,7 @@ mod tests {
         );
         let want = [0.4602, 0.4157, 0.3804, 0.3027, 0.7248, 0.6446, 0.1231];
         for (f, w) in o.factors.iter().zip(want) {
-            assert!(
-                close(f.value, w, 0.00005),
-                "{:?}: {} vs {w}",
-                f.kind,
-                f.value
-            );
+            assert!(close(f.value, w, 0.00005), "{:?}: {} vs {w}", f.kind, f.value);
         }
         assert_eq!(o.probability, o.factors[6].value);
         let labels: Vec<_> = o.factors.iter().map(|f| f.label.as_str()).collect();
@@ -716,10 +655,7 @@ mod tests {
         let mut i = base(true, true);
         i.today = 10;
         let o = completion_odds(&i);
-        assert_eq!(
-            o.factors[1].label,
-            "no session in the 10 days since start (usual rate 2.4/wk)"
-        );
+        assert_eq!(o.factors[1].label, "no session in the 10 days since start (usual rate 2.4/wk)");
         assert!(o.probability < 0.4602);
     }
 
@@ -795,18 +731,12 @@ mod tests {
         cases.push(i);
         for i in cases {
             let o = completion_odds(&i);
-            assert!(
-                o.probability.is_finite() && (0.0..=1.0).contains(&o.probability),
-                "{i:?} -> {o:?}"
-            );
+            assert!(o.probability.is_finite() && (0.0..=1.0).contains(&o.probability), "{i:?} -> {o:?}");
             assert_eq!(o.factors.last().unwrap().value, o.probability);
             for f in &o.factors {
                 assert!(f.value.is_finite());
             }
-            for x in [o.units_per_week_needed, o.units_per_week_pace]
-                .into_iter()
-                .flatten()
-            {
+            for x in [o.units_per_week_needed, o.units_per_week_pace].into_iter().flatten() {
                 assert!(x.is_finite());
             }
         }

@@ -43,7 +43,9 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, Invalid> {
 
 fn looks_like_iso_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
-    parts.len() == 3 && parts[0].len() == 4 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Days from the most recent `day` (not after today) to today: 0..=6.
@@ -135,8 +137,8 @@ pub fn parse_duration(text: &str) -> Result<i64, Invalid> {
     if trimmed.starts_with('-') {
         return Err(Invalid::new(format!("invalid duration '{text}': it is negative"), DURATION_HINT));
     }
-    let minutes = duration_minutes(trimmed)
-        .ok_or_else(|| Invalid::new(format!("invalid duration '{text}'"), DURATION_HINT))?;
+    let minutes =
+        duration_minutes(trimmed).ok_or_else(|| Invalid::new(format!("invalid duration '{text}'"), DURATION_HINT))?;
     if minutes <= 0 {
         return Err(Invalid::new(format!("invalid duration '{text}': it is zero"), DURATION_HINT));
     }
@@ -162,7 +164,7 @@ fn duration_minutes(text: &str) -> Option<i64> {
     }
     if let Some((h, m)) = text.split_once(':') {
         let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-        return (m < 60 && m >= 0 && h >= 0).then_some(h * 60 + m);
+        return ((0..60).contains(&m) && h >= 0).then_some(h * 60 + m);
     }
     // A decimal number of hours or minutes: 1.5h, 2.5m
     if let Some(number) = text.strip_suffix('h').filter(|n| n.contains('.')) {
@@ -217,7 +219,10 @@ pub fn parse_range(text: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate
         Some((from, to)) => {
             let (from, to) = (parse_date(from, today)?, parse_date(to, today)?);
             if to < from {
-                return Err(Invalid::new(format!("invalid range '{text}': it ends before it starts"), "write FROM..TO"));
+                return Err(Invalid::new(
+                    format!("invalid range '{text}': it ends before it starts"),
+                    "write FROM..TO",
+                ));
             }
             Ok((from, to))
         }
@@ -272,7 +277,9 @@ mod tests {
 
     #[test]
     fn durations() {
-        for (text, minutes) in [("45m", 45), ("1h", 60), ("1h30m", 90), ("1.5h", 90), ("90", 90), ("1:30", 90), ("24h", 1440)] {
+        for (text, minutes) in
+            [("45m", 45), ("1h", 60), ("1h30m", 90), ("1.5h", 90), ("90", 90), ("1:30", 90), ("24h", 1440)]
+        {
             assert_eq!(parse_duration(text).unwrap(), minutes, "{text}");
         }
         for bad in ["0m", "-5m", "25h", "abc", "", "0", "1:75", "1.5x"] {

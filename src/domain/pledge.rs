@@ -103,15 +103,8 @@ impl FromStr for Rate {
     /// (also `hr`/`hours`, `min`/`minutes`, `day(s)`, `unit(s)`).
     /// PER: `week` (`wk`, `w`) or `day` (`d`).
     fn from_str(s: &str) -> Result<Self, RateError> {
-        let fail = |reason: String| RateError {
-            input: s.trim().to_string(),
-            reason,
-        };
-        let text: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase();
+        let fail = |reason: String| RateError { input: s.trim().to_string(), reason };
+        let text: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
         if text.is_empty() {
             return Err(fail("it is empty".into()));
         }
@@ -154,13 +147,9 @@ fn parse_amount(text: &str) -> Result<(i64, RateUnit), String> {
     let mut total: i64 = 0;
     let mut rest = text;
     while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
+        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         let (num, tail) = rest.split_at(n);
-        let n = tail
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(tail.len());
+        let n = tail.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(tail.len());
         let (suffix, tail) = tail.split_at(n);
         rest = tail;
         if num.is_empty() {
@@ -188,9 +177,7 @@ fn parse_amount(text: &str) -> Result<(i64, RateUnit), String> {
             Part::Days | Part::Units => parts.is_empty() && rest.is_empty(),
         };
         if !in_order {
-            return Err(
-                "write one amount: hours then minutes (1h30m), or days (4d), or units (3u)".into(),
-            );
+            return Err("write one amount: hours then minutes (1h30m), or days (4d), or units (3u)".into());
         }
         parts.push(part);
         let value = match part {
@@ -220,11 +207,7 @@ fn scaled(num: &str, factor: i64) -> Result<i64, String> {
         return Err(format!("'{num}' is too long"));
     }
     let digits = |s: &str| -> Result<i64, String> {
-        if s.is_empty() {
-            Ok(0)
-        } else {
-            s.parse().map_err(|_| format!("'{num}' is not a number"))
-        }
+        if s.is_empty() { Ok(0) } else { s.parse().map_err(|_| format!("'{num}' is not a number")) }
     };
     let denom = 10_i64.pow(u32::try_from(frac.len()).unwrap_or(0));
     Ok(digits(int)? * factor + (digits(frac)? * factor * 2 + denom) / (2 * denom))
@@ -235,18 +218,15 @@ impl Rate {
     fn check(&self) -> Result<(), String> {
         let most = self.per.days() * MINUTES_PER_DAY;
         match (self.unit, self.per) {
-            _ if self.amount <= 0 => {
-                Err("the amount must be greater than zero (to stop, use `pledge end`)".into())
-            }
+            _ if self.amount <= 0 => Err("the amount must be greater than zero (to stop, use `pledge end`)".into()),
             (RateUnit::Days, Per::Day) => Err("study days per day makes no sense: \
                  a /day pledge is already checked every day; \
                  use minutes or units per day (30m/day), or days per week (5d/week)"
                 .into()),
             (RateUnit::Days, Per::Week) if self.amount > 7 => Err("a week has only 7 days".into()),
-            (RateUnit::Minutes, _) if self.amount > most => Err(format!(
-                "more than a {} holds",
-                if self.per == Per::Day { "day" } else { "week" }
-            )),
+            (RateUnit::Minutes, _) if self.amount > most => {
+                Err(format!("more than a {} holds", if self.per == Per::Day { "day" } else { "week" }))
+            }
             _ => Ok(()),
         }
     }
@@ -335,10 +315,8 @@ pub fn period_start(day: NaiveDate, per: Per, week_start: Weekday) -> NaiveDate 
     match per {
         Per::Day => day,
         Per::Week => {
-            let back =
-                (7 + day.weekday().num_days_from_monday() - week_start.num_days_from_monday()) % 7;
-            day.checked_sub_days(Days::new(back.into()))
-                .unwrap_or(NaiveDate::MIN)
+            let back = (7 + day.weekday().num_days_from_monday() - week_start.num_days_from_monday()) % 7;
+            day.checked_sub_days(Days::new(back.into())).unwrap_or(NaiveDate::MIN)
         }
     }
 }
@@ -347,9 +325,7 @@ pub fn period_start(day: NaiveDate, per: Per, week_start: Weekday) -> NaiveDate 
 pub fn period_end(day: NaiveDate, per: Per, week_start: Weekday) -> NaiveDate {
     match per {
         Per::Day => day,
-        Per::Week => period_start(day, per, week_start)
-            .checked_add_days(Days::new(6))
-            .unwrap_or(NaiveDate::MAX),
+        Per::Week => period_start(day, per, week_start).checked_add_days(Days::new(6)).unwrap_or(NaiveDate::MAX),
     }
 }
 
@@ -358,20 +334,14 @@ fn align_up(day: NaiveDate, per: Per, week_start: Weekday) -> NaiveDate {
     if period_start(day, per, week_start) == day {
         day
     } else {
-        period_end(day, per, week_start)
-            .succ_opt()
-            .unwrap_or(NaiveDate::MAX)
+        period_end(day, per, week_start).succ_opt().unwrap_or(NaiveDate::MAX)
     }
 }
 
 /// The period grid a change between two rates must respect: weeks as soon as
 /// either side is weekly, so that no week is split between two rates.
 fn grid(a: Option<Rate>, b: Option<Rate>) -> Per {
-    if [a, b].iter().flatten().any(|r| r.per == Per::Week) {
-        Per::Week
-    } else {
-        Per::Day
-    }
+    if [a, b].iter().flatten().any(|r| r.per == Per::Week) { Per::Week } else { Per::Day }
 }
 
 // ---------------------------------------------------------------------------
@@ -443,12 +413,7 @@ impl Timeline {
     }
 
     /// Periods with a rate that start in `[lo's period, last_start]`, in order.
-    fn periods(
-        &self,
-        lo: NaiveDate,
-        last_start: NaiveDate,
-        ws: Weekday,
-    ) -> Vec<(NaiveDate, NaiveDate, Rate)> {
+    fn periods(&self, lo: NaiveDate, last_start: NaiveDate, ws: Weekday) -> Vec<(NaiveDate, NaiveDate, Rate)> {
         let last_start = self.end.map_or(last_start, |e| last_start.min(e));
         let mut out = Vec::new();
         for (i, seg) in self.segs.iter().enumerate() {
@@ -479,31 +444,16 @@ impl Pledge {
     /// A new pledge: `from` snaps to the start of its period and `until` to
     /// the end of its period, so the current week's sessions already count.
     /// Errors when it would end before it starts.
-    pub fn new(
-        rate: Rate,
-        from: NaiveDate,
-        until: Option<NaiveDate>,
-        week_start: Weekday,
-    ) -> Result<Self, String> {
+    pub fn new(rate: Rate, from: NaiveDate, until: Option<NaiveDate>, week_start: Weekday) -> Result<Self, String> {
         let from = period_start(from, rate.per, week_start);
         let until = until.map(|u| period_end(u, rate.per, week_start));
         if let Some(u) = until
             && u < from
         {
-            return Err(format!(
-                "the pledge would end ({u}) before it starts ({from})"
-            ));
+            return Err(format!("the pledge would end ({u}) before it starts ({from})"));
         }
-        let changes = vec![RateChange {
-            effective_from: from,
-            rate: Some(rate),
-            seq: 0,
-        }];
-        Ok(Pledge {
-            from,
-            until,
-            changes,
-        })
+        let changes = vec![RateChange { effective_from: from, rate: Some(rate), seq: 0 }];
+        Ok(Pledge { from, until, changes })
     }
 
     /// Reads the history in `(effective_from, seq)` order. Dates before
@@ -523,10 +473,7 @@ impl Pledge {
             };
             match segs.last_mut() {
                 Some(last) if last.from == day => last.rate = c.rate,
-                _ => segs.push(Segment {
-                    from: day,
-                    rate: c.rate,
-                }),
+                _ => segs.push(Segment { from: day, rate: c.rate }),
             }
         }
         let mut tl = Timeline { segs, end: None };
@@ -545,15 +492,9 @@ impl Pledge {
 
     /// The period containing `day` and the rate that judges it: the latest
     /// one in effect on the period's last day. `None` when no rate applies.
-    pub fn period_at(
-        &self,
-        day: NaiveDate,
-        week_start: Weekday,
-    ) -> Option<(NaiveDate, NaiveDate, Rate)> {
+    pub fn period_at(&self, day: NaiveDate, week_start: Weekday) -> Option<(NaiveDate, NaiveDate, Rate)> {
         let tl = self.timeline(week_start);
-        tl.periods(day, day, week_start)
-            .into_iter()
-            .find(|(s, e, _)| *s <= day && day <= *e)
+        tl.periods(day, day, week_start).into_iter().find(|(s, e, _)| *s <= day && day <= *e)
     }
 
     /// The last day of the pledge when known: the end of `until`'s period,
@@ -591,15 +532,9 @@ impl Pledge {
         week_start: Weekday,
     ) -> ChangePlan {
         let reference = today.max(self.from);
-        let (settled, pending): (Vec<RateChange>, Vec<RateChange>) = self
-            .changes
-            .iter()
-            .partition(|c| c.effective_from <= reference);
-        let settled = Pledge {
-            changes: settled,
-            ..self.clone()
-        }
-        .timeline(week_start);
+        let (settled, pending): (Vec<RateChange>, Vec<RateChange>) =
+            self.changes.iter().partition(|c| c.effective_from <= reference);
+        let settled = Pledge { changes: settled, ..self.clone() }.timeline(week_start);
         let current = settled.rate_on(reference);
         let kind = match (current, new) {
             (Some(old), Some(new)) if old == new => ChangeKind::Unchanged,
@@ -630,11 +565,7 @@ impl Pledge {
     /// existing one), dropping the changes it cancels.
     pub fn apply(&mut self, plan: &ChangePlan, seq: i64) {
         self.changes.retain(|c| !plan.cancels.contains(&c.seq));
-        self.changes.push(RateChange {
-            effective_from: plan.effective_from,
-            rate: plan.rate,
-            seq,
-        });
+        self.changes.push(RateChange { effective_from: plan.effective_from, rate: plan.rate, seq });
     }
 }
 
@@ -750,19 +681,10 @@ fn judge<R: Fn(NaiveDate) -> bool>(
     let done = match rate.unit {
         RateUnit::Minutes => days.fold(0_i64, |t, a| t.saturating_add(a.minutes)),
         RateUnit::Units => days.fold(0_i64, |t, a| t.saturating_add(a.units)),
-        RateUnit::Days => count(
-            days.filter(|a| a.minutes > 0 && a.minutes >= ctx.min_minutes)
-                .count(),
-        ),
+        RateUnit::Days => count(days.filter(|a| a.minutes > 0 && a.minutes >= ctx.min_minutes).count()),
     };
     let rest_days = if rate.unit == RateUnit::Days && rate.per == Per::Week {
-        count(
-            start
-                .iter_days()
-                .take_while(|d| *d <= end)
-                .filter(|d| (ctx.is_rest)(*d))
-                .count(),
-        )
+        count(start.iter_days().take_while(|d| *d <= end).filter(|d| (ctx.is_rest)(*d)).count())
     } else {
         0
     };
@@ -783,11 +705,7 @@ fn judge<R: Fn(NaiveDate) -> bool>(
         done,
         needed: target.saturating_sub(done).max(0),
         verdict,
-        days_left: if current {
-            (end - ctx.today).num_days() + 1
-        } else {
-            0
-        },
+        days_left: if current { (end - ctx.today).num_days() + 1 } else { 0 },
     })
 }
 
@@ -797,11 +715,7 @@ pub fn debts(results: &[PeriodResult], has_stake: bool) -> Vec<NaiveDate> {
     if !has_stake {
         return Vec::new();
     }
-    results
-        .iter()
-        .filter(|r| r.verdict == Verdict::Missed)
-        .map(|r| r.start)
-        .collect()
+    results.iter().filter(|r| r.verdict == Verdict::Missed).map(|r| r.start).collect()
 }
 
 /// For the weekly streak: was every pledge active in the week containing
@@ -824,17 +738,11 @@ pub fn week_kept<R: Fn(NaiveDate) -> bool>(
     let mut kept = true;
     for (pledge, amounts) in pledges {
         let tl = pledge.timeline(ws);
-        if !first
-            .iter_days()
-            .take_while(|d| *d <= last)
-            .any(|d| tl.rate_on(d).is_some())
-        {
+        if !first.iter_days().take_while(|d| *d <= last).any(|d| tl.rate_on(d).is_some()) {
             continue;
         }
         active = true;
-        kept &= evaluate(pledge, amounts, ctx, first, last)
-            .iter()
-            .all(|p| p.verdict.is_met());
+        kept &= evaluate(pledge, amounts, ctx, first, last).iter().all(|p| p.verdict.is_met());
     }
     active.then_some(kept)
 }
@@ -868,18 +776,7 @@ mod tests {
     }
 
     fn log(entries: &[(&str, i64)]) -> BTreeMap<NaiveDate, DayAmount> {
-        entries
-            .iter()
-            .map(|(day, minutes)| {
-                (
-                    d(day),
-                    DayAmount {
-                        minutes: *minutes,
-                        units: 0,
-                    },
-                )
-            })
-            .collect()
+        entries.iter().map(|(day, minutes)| (d(day), DayAmount { minutes: *minutes, units: 0 })).collect()
     }
 
     fn pledge(rate: &str, from: &str) -> Pledge {
@@ -888,10 +785,7 @@ mod tests {
 
     /// (start, rate, verdict) of each period, for compact assertions.
     fn summary(results: &[PeriodResult]) -> Vec<(String, String, Verdict)> {
-        results
-            .iter()
-            .map(|p| (p.start.to_string(), p.rate.to_string(), p.verdict))
-            .collect()
+        results.iter().map(|p| (p.start.to_string(), p.rate.to_string(), p.verdict)).collect()
     }
 
     // 2024-06-03 is a Monday; 2024-06-02 a Sunday.
@@ -978,25 +872,13 @@ mod tests {
 
     #[test]
     fn serializes_for_json() {
-        assert_eq!(
-            serde_json::to_string(&r("90m/week")).unwrap(),
-            "\"1h30m/week\""
-        );
+        assert_eq!(serde_json::to_string(&r("90m/week")).unwrap(), "\"1h30m/week\"");
         let back: Rate = serde_json::from_str("\"5h/week\"").unwrap();
         assert_eq!(back, r("5h/week"));
         assert!(serde_json::from_str::<Rate>("\"5x/week\"").is_err());
-        assert_eq!(
-            serde_json::to_string(&Verdict::OnTrack).unwrap(),
-            "\"on_track\""
-        );
+        assert_eq!(serde_json::to_string(&Verdict::OnTrack).unwrap(), "\"on_track\"");
         let p = pledge("5h/week", "2024-06-05");
-        let res = evaluate(
-            &p,
-            &log(&[]),
-            &ctx("2024-06-05", &[]),
-            d("2024-06-05"),
-            d("2024-06-05"),
-        );
+        let res = evaluate(&p, &log(&[]), &ctx("2024-06-05", &[]), d("2024-06-05"), d("2024-06-05"));
         let json = serde_json::to_value(&res[0]).unwrap();
         assert_eq!(json["start"], "2024-06-03");
         assert_eq!(json["end"], "2024-06-09");
@@ -1023,15 +905,9 @@ mod tests {
     fn new_pledge_snaps_from_and_until() {
         let (wed, fri) = (d("2024-06-05"), d("2024-06-21"));
         let mon = Pledge::new(r("5h/week"), wed, Some(fri), Weekday::Mon).unwrap();
-        assert_eq!(
-            (mon.from, mon.until),
-            (d("2024-06-03"), Some(d("2024-06-23")))
-        );
+        assert_eq!((mon.from, mon.until), (d("2024-06-03"), Some(d("2024-06-23"))));
         let sun = Pledge::new(r("5h/week"), wed, Some(fri), Weekday::Sun).unwrap();
-        assert_eq!(
-            (sun.from, sun.until),
-            (d("2024-06-02"), Some(d("2024-06-22")))
-        );
+        assert_eq!((sun.from, sun.until), (d("2024-06-02"), Some(d("2024-06-22"))));
         let day = Pledge::new(r("30m/day"), wed, Some(fri), Weekday::Sun).unwrap();
         assert_eq!((day.from, day.until), (wed, Some(fri)));
         assert_eq!(day.changes[0].effective_from, wed);
@@ -1048,10 +924,7 @@ mod tests {
         let res = evaluate(&p, &amounts, &c, d("2024-06-03"), d("2024-06-16"));
         assert_eq!(res.len(), 2);
         assert_eq!((res[0].done, res[0].verdict), (300, Verdict::Kept));
-        assert_eq!(
-            (res[1].done, res[1].needed, res[1].verdict),
-            (60, 240, Verdict::Missed)
-        );
+        assert_eq!((res[1].done, res[1].needed, res[1].verdict), (60, 240, Verdict::Missed));
         assert_eq!(res[1].days_left, 0);
         assert_eq!(debts(&res, true), vec![d("2024-06-10")]);
         assert!(debts(&res, false).is_empty());
@@ -1065,25 +938,14 @@ mod tests {
     fn study_days_with_a_rest_day() {
         let p = pledge("4d/week", "2024-06-03");
         // 2024-06-06 has 0 minutes (a progress mark): not a study day.
-        let amounts = log(&[
-            ("2024-06-03", 30),
-            ("2024-06-04", 5),
-            ("2024-06-05", 40),
-            ("2024-06-06", 0),
-        ]);
+        let amounts = log(&[("2024-06-03", 30), ("2024-06-04", 5), ("2024-06-05", 40), ("2024-06-06", 0)]);
         let mut c = ctx("2024-06-20", &["2024-06-07"]);
         c.min_minutes = 10;
         let res = evaluate(&p, &amounts, &c, d("2024-06-03"), d("2024-06-09"));
-        assert_eq!(
-            (res[0].target, res[0].done, res[0].verdict),
-            (3, 2, Verdict::Missed)
-        );
+        assert_eq!((res[0].target, res[0].done, res[0].verdict), (3, 2, Verdict::Missed));
         c.min_minutes = 1;
         let res = evaluate(&p, &amounts, &c, d("2024-06-03"), d("2024-06-09"));
-        assert_eq!(
-            (res[0].target, res[0].done, res[0].verdict),
-            (3, 3, Verdict::Kept)
-        );
+        assert_eq!((res[0].target, res[0].done, res[0].verdict), (3, 3, Verdict::Kept));
         // A target lowered to 0 is kept.
         let p = pledge("1d/week", "2024-06-03");
         let res = evaluate(&p, &log(&[]), &c, d("2024-06-03"), d("2024-06-09"));
@@ -1096,10 +958,7 @@ mod tests {
         let amounts = log(&[("2024-06-03", 30), ("2024-06-05", 10)]);
         let c = ctx("2024-06-06", &["2024-06-04"]);
         let res = evaluate(&p, &amounts, &c, d("2024-06-01"), d("2024-06-09"));
-        let days: Vec<_> = res
-            .iter()
-            .map(|p| (p.start.to_string(), p.verdict))
-            .collect();
+        let days: Vec<_> = res.iter().map(|p| (p.start.to_string(), p.verdict)).collect();
         assert_eq!(
             days,
             [
@@ -1109,10 +968,7 @@ mod tests {
             ]
         );
         assert_eq!((res[2].needed, res[2].days_left), (30, 1));
-        assert_eq!(
-            week_kept(&[(&p, &amounts)], d("2024-06-03"), &c),
-            Some(false)
-        );
+        assert_eq!(week_kept(&[(&p, &amounts)], d("2024-06-03"), &c), Some(false));
         let ok = log(&[("2024-06-03", 30), ("2024-06-05", 30), ("2024-06-06", 45)]);
         assert_eq!(week_kept(&[(&p, &ok)], d("2024-06-03"), &c), Some(true));
     }
@@ -1135,10 +991,7 @@ mod tests {
         assert_eq!(p.rate_on(d("2024-06-16"), Weekday::Mon), Some(r("5h/week")));
         // Changing the unit is easier too.
         let plan = p.plan_change(Some(r("10u/week")), d("2024-06-19"), 7, Weekday::Mon);
-        assert_eq!(
-            (plan.kind, plan.effective_from),
-            (ChangeKind::Easier, d("2024-07-01"))
-        );
+        assert_eq!((plan.kind, plan.effective_from), (ChangeKind::Easier, d("2024-07-01")));
     }
 
     #[test]
@@ -1149,18 +1002,9 @@ mod tests {
         assert_eq!(plan.effective_from, d("2024-06-03"));
         p.apply(&plan, 1);
         let amounts = log(&[("2024-06-04", 200)]);
-        let res = evaluate(
-            &p,
-            &amounts,
-            &ctx("2024-06-05", &[]),
-            d("2024-05-27"),
-            d("2024-06-09"),
-        );
+        let res = evaluate(&p, &amounts, &ctx("2024-06-05", &[]), d("2024-05-27"), d("2024-06-09"));
         assert_eq!(summary(&res)[0].1, "3h/week");
-        assert_eq!(
-            (res[1].rate, res[1].needed, res[1].verdict),
-            (r("5h/week"), 100, Verdict::Behind)
-        );
+        assert_eq!((res[1].rate, res[1].needed, res[1].verdict), (r("5h/week"), 100, Verdict::Behind));
         // On the pledge's first day a harder change replaces the first rate.
         let mut q = pledge("3h/week", "2024-06-03");
         let plan = q.plan_change(Some(r("4h/week")), d("2024-06-03"), 7, Weekday::Mon);
@@ -1181,15 +1025,9 @@ mod tests {
         assert_eq!(p.rate_on(d("2024-07-01"), Weekday::Mon), Some(r("5h/week")));
         // An easier change cancels a pending one too and still waits.
         let mut q = pledge("5h/week", "2024-05-27");
-        q.apply(
-            &q.plan_change(Some(r("4h/week")), d("2024-06-05"), 7, Weekday::Mon),
-            1,
-        );
+        q.apply(&q.plan_change(Some(r("4h/week")), d("2024-06-05"), 7, Weekday::Mon), 1);
         let plan = q.plan_change(Some(r("1h/week")), d("2024-06-12"), 7, Weekday::Mon);
-        assert_eq!(
-            (plan.cancels.clone(), plan.effective_from),
-            (vec![1], d("2024-06-24"))
-        );
+        assert_eq!((plan.cancels.clone(), plan.effective_from), (vec![1], d("2024-06-24")));
         q.apply(&plan, 2);
         assert_eq!(q.rate_on(d("2024-06-17"), Weekday::Mon), Some(r("5h/week")));
         assert_eq!(q.rate_on(d("2024-06-24"), Weekday::Mon), Some(r("1h/week")));
@@ -1199,19 +1037,10 @@ mod tests {
     fn end_waits_for_the_horizon() {
         let mut p = pledge("30m/day", "2024-06-01");
         let plan = p.plan_change(None, d("2024-06-05"), 7, Weekday::Mon);
-        assert_eq!(
-            (plan.kind, plan.effective_from),
-            (ChangeKind::End, d("2024-06-12"))
-        );
+        assert_eq!((plan.kind, plan.effective_from), (ChangeKind::End, d("2024-06-12")));
         p.apply(&plan, 1);
         assert_eq!(p.end_day(Weekday::Mon), Some(d("2024-06-11")));
-        let res = evaluate(
-            &p,
-            &log(&[]),
-            &ctx("2024-06-30", &[]),
-            d("2024-06-01"),
-            d("2024-06-30"),
-        );
+        let res = evaluate(&p, &log(&[]), &ctx("2024-06-30", &[]), d("2024-06-01"), d("2024-06-30"));
         assert_eq!(res.len(), 11);
         assert_eq!(res.last().unwrap().start, d("2024-06-11"));
         // A weekly pledge ends on a week start.
@@ -1222,10 +1051,7 @@ mod tests {
         assert_eq!(w.end_day(Weekday::Mon), Some(d("2024-06-16")));
         // Restarting an ended pledge is harder: at once.
         let plan = w.plan_change(Some(r("2h/week")), d("2024-07-03"), 7, Weekday::Mon);
-        assert_eq!(
-            (plan.kind, plan.effective_from),
-            (ChangeKind::Harder, d("2024-07-01"))
-        );
+        assert_eq!((plan.kind, plan.effective_from), (ChangeKind::Harder, d("2024-07-01")));
     }
 
     #[test]
@@ -1234,34 +1060,15 @@ mod tests {
         let plan = p.plan_change(Some(r("3h/week")), d("2024-06-05"), 3, Weekday::Mon);
         assert_eq!(plan.effective_from, d("2024-06-10"));
         p.apply(&plan, 1);
-        let res = evaluate(
-            &p,
-            &log(&[]),
-            &ctx("2024-06-12", &[]),
-            d("2024-06-08"),
-            d("2024-06-16"),
-        );
+        let res = evaluate(&p, &log(&[]), &ctx("2024-06-12", &[]), d("2024-06-08"), d("2024-06-16"));
         let s = summary(&res);
         assert_eq!(s.len(), 3);
-        assert_eq!(
-            (s[1].0.as_str(), s[1].1.as_str()),
-            ("2024-06-09", "30m/day")
-        );
-        assert_eq!(
-            (s[2].0.as_str(), s[2].1.as_str()),
-            ("2024-06-10", "3h/week")
-        );
+        assert_eq!((s[1].0.as_str(), s[1].1.as_str()), ("2024-06-09", "30m/day"));
+        assert_eq!((s[2].0.as_str(), s[2].1.as_str()), ("2024-06-10", "3h/week"));
         // Odd data (a weekly rate from a Wednesday) is moved to the next week start.
         let mut odd = pledge("30m/day", "2024-05-29");
-        odd.changes.push(RateChange {
-            effective_from: d("2024-06-05"),
-            rate: Some(r("3h/week")),
-            seq: 1,
-        });
-        assert_eq!(
-            odd.period_at(d("2024-06-07"), Weekday::Mon).unwrap().1,
-            d("2024-06-07")
-        );
+        odd.changes.push(RateChange { effective_from: d("2024-06-05"), rate: Some(r("3h/week")), seq: 1 });
+        assert_eq!(odd.period_at(d("2024-06-07"), Weekday::Mon).unwrap().1, d("2024-06-07"));
         assert_eq!(
             odd.period_at(d("2024-06-12"), Weekday::Mon),
             Some((d("2024-06-10"), d("2024-06-16"), r("3h/week")))
@@ -1276,67 +1083,32 @@ mod tests {
         let res = evaluate(&p, &behind, &c, d("2024-06-06"), d("2024-06-06"));
         assert_eq!(res.len(), 1);
         let now = &res[0];
-        assert_eq!(
-            (now.done, now.needed, now.days_left, now.verdict),
-            (160, 140, 4, Verdict::Behind)
-        );
+        assert_eq!((now.done, now.needed, now.days_left, now.verdict), (160, 140, 4, Verdict::Behind));
         assert_eq!(now.rate.format_amount(now.needed), "2h20");
         let met = log(&[("2024-06-03", 300), ("2024-06-06", 20)]);
         let res = evaluate(&p, &met, &c, d("2024-06-03"), d("2024-06-09"));
         assert_eq!((res[0].needed, res[0].verdict), (0, Verdict::OnTrack));
         assert_eq!(week_kept(&[(&p, &met)], d("2024-06-06"), &c), Some(true));
-        assert_eq!(
-            week_kept(&[(&p, &met)], d("2024-06-10"), &c),
-            None,
-            "future week"
-        );
+        assert_eq!(week_kept(&[(&p, &met)], d("2024-06-10"), &c), None, "future week");
         // Units count, including negative corrections.
         let u = pledge("3u/week", "2024-06-03");
         let mut units = BTreeMap::new();
-        units.insert(
-            d("2024-06-03"),
-            DayAmount {
-                minutes: 0,
-                units: 4,
-            },
-        );
-        units.insert(
-            d("2024-06-04"),
-            DayAmount {
-                minutes: 0,
-                units: -2,
-            },
-        );
+        units.insert(d("2024-06-03"), DayAmount { minutes: 0, units: 4 });
+        units.insert(d("2024-06-04"), DayAmount { minutes: 0, units: -2 });
         let res = evaluate(&u, &units, &c, d("2024-06-03"), d("2024-06-09"));
         assert_eq!((res[0].done, res[0].needed), (2, 1));
     }
 
     fn rate_strategy() -> impl Strategy<Value = Rate> {
         prop_oneof![
-            (1..=MINUTES_PER_DAY).prop_map(|a| Rate {
+            (1..=MINUTES_PER_DAY).prop_map(|a| Rate { amount: a, unit: RateUnit::Minutes, per: Per::Day }),
+            (1..=7 * MINUTES_PER_DAY).prop_map(|a| Rate { amount: a, unit: RateUnit::Minutes, per: Per::Week }),
+            (1..=7_i64).prop_map(|a| Rate { amount: a, unit: RateUnit::Days, per: Per::Week }),
+            (1..=999_999_999_i64, prop_oneof![Just(Per::Day), Just(Per::Week)]).prop_map(|(a, per)| Rate {
                 amount: a,
-                unit: RateUnit::Minutes,
-                per: Per::Day
+                unit: RateUnit::Units,
+                per
             }),
-            (1..=7 * MINUTES_PER_DAY).prop_map(|a| Rate {
-                amount: a,
-                unit: RateUnit::Minutes,
-                per: Per::Week
-            }),
-            (1..=7_i64).prop_map(|a| Rate {
-                amount: a,
-                unit: RateUnit::Days,
-                per: Per::Week
-            }),
-            (
-                1..=999_999_999_i64,
-                prop_oneof![Just(Per::Day), Just(Per::Week)]
-            )
-                .prop_map(|(a, per)| Rate {
-                    amount: a,
-                    unit: RateUnit::Units,
-                    per
-                }),
         ]
     }
 

@@ -65,7 +65,10 @@ pub fn daily_streak(
         if studied(day) {
             streak.current += 1;
             earned_count += 1;
-            if rules.freeze_every > 0 && earned_count % rules.freeze_every == 0 && streak.freezes_held < rules.max_freezes {
+            if rules.freeze_every > 0
+                && earned_count % rules.freeze_every == 0
+                && streak.freezes_held < rules.max_freezes
+            {
                 streak.freezes_held += 1;
             }
             streak.longest = streak.longest.max(streak.current);

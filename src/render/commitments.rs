@@ -42,17 +42,21 @@ pub fn pledge_table(out: &mut Out, pledges: &[PledgeView]) -> Result<()> {
 }
 
 /// `on track`, `behind: 1h50 left, 3 days left`, `kept`, `missed`.
-pub fn verdict_text(out: &Out, verdict: crate::domain::pledge::Verdict, needed: i64, rate: &crate::domain::pledge::Rate, days_left: i64) -> String {
+pub fn verdict_text(
+    out: &Out,
+    verdict: crate::domain::pledge::Verdict,
+    needed: i64,
+    rate: &crate::domain::pledge::Rate,
+    days_left: i64,
+) -> String {
     use crate::domain::pledge::Verdict;
     match verdict {
         Verdict::Kept => out.good("kept"),
         Verdict::OnTrack => out.good("on track"),
         Verdict::Missed => out.warn("missed"),
-        Verdict::Behind => out.warn(&format!(
-            "behind: {} to go, {} left",
-            rate.format_amount(needed),
-            super::plural(days_left, "day")
-        )),
+        Verdict::Behind => {
+            out.warn(&format!("behind: {} to go, {} left", rate.format_amount(needed), super::plural(days_left, "day")))
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod commitments;
 pub mod heatmap;
 pub mod next;
+pub mod odds;
 pub mod records;
 pub mod status;
 
@@ -17,10 +18,24 @@ pub fn minutes_or_dash(minutes: i64) -> String {
 /// A probability as a whole percentage (`12 %`), or one decimal under 10 %.
 pub fn percent(p: f64) -> String {
     let pct = p * 100.0;
-    if pct > 0.0 && pct < 10.0 { format!("{pct:.1} %") } else { format!("{pct:.0} %") }
+    if pct > 0.0 && pct < 0.05 {
+        "<0.1 %".into()
+    } else if pct > 0.0 && pct < 10.0 {
+        format!("{pct:.1} %")
+    } else {
+        format!("{pct:.0} %")
+    }
 }
 
 /// `1 day`, `3 days`.
 pub fn plural(n: i64, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+/// Keeps a column on one line when the table must shrink to the terminal:
+/// a reference broken mid-word cannot be copied or read back.
+pub fn keep_whole(table: &mut comfy_table::Table, column: usize) {
+    if let Some(column) = table.column_mut(column) {
+        column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
 }

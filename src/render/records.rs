@@ -21,6 +21,10 @@ pub fn item_table(out: &mut Out, kind: Kind, rows: &[ItemView]) -> Result<()> {
         Kind::Project => &["ref", "title", "status", "skills", "time", "due"],
     };
     let mut table = out.table(header);
+    // Only the title wraps when the terminal is narrow.
+    for column in (0..header.len()).filter(|c| *c != 1) {
+        super::keep_whole(&mut table, column);
+    }
     for row in rows {
         let item = &row.item;
         let date = item.due_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
@@ -62,10 +66,13 @@ pub fn item_detail(out: &mut Out, view: &ItemView) -> Result<()> {
             _ => Ok(()),
         }
     };
-    field("status", Some(match item.ended_on {
-        Some(day) => format!("{} on {day}", item.status),
-        None => item.status.clone(),
-    }))?;
+    field(
+        "status",
+        Some(match item.ended_on {
+            Some(day) => format!("{} on {day}", item.status),
+            None => item.status.clone(),
+        }),
+    )?;
     field("reason", item.end_reason.clone())?;
     field(if item.kind == Kind::Goal { "why" } else { "description" }, item.description.clone())?;
     field("goal", item.goal.clone())?;
@@ -76,10 +83,13 @@ pub fn item_detail(out: &mut Out, view: &ItemView) -> Result<()> {
     field("price", item.price.as_ref().map(|p| p.to_string()))?;
     let unit = item.unit_name.clone().unwrap_or_else(|| "units".into());
     if item.kind == Kind::Course {
-        field("progress", Some(match item.units_total {
-            Some(total) => format!("{}/{total} {unit}", view.units_done),
-            None => format!("{} {unit}", view.units_done),
-        }))?;
+        field(
+            "progress",
+            Some(match item.units_total {
+                Some(total) => format!("{}/{total} {unit}", view.units_done),
+                None => format!("{} {unit}", view.units_done),
+            }),
+        )?;
     }
     field("weeks", item.weeks.map(|w| w.to_string()))?;
     field("start", item.start_date.map(|d| d.to_string()))?;
@@ -103,6 +113,7 @@ pub fn session_table(out: &mut Out, sessions: &[Session]) -> Result<()> {
         return out.line("No sessions. `learnlog checkin [REF] [DURATION]` logs one.");
     }
     let mut table = out.table(&["#", "day", "start", "time", "on", "units", "note"]);
+    super::keep_whole(&mut table, 4);
     for s in sessions {
         let start = s
             .started_at
@@ -131,7 +142,11 @@ pub fn session_detail(out: &mut Out, s: &Session) -> Result<()> {
     out.line(out.bold(&format!("Session #{}", s.id)))?;
     out.line(format!("  {:<12} {}", "day", s.study_day))?;
     if let Some(start) = s.started_at {
-        out.line(format!("  {:<12} {}", "started", start.with_timezone(&logged_offset(s)).format("%Y-%m-%d %H:%M %:z")))?;
+        out.line(format!(
+            "  {:<12} {}",
+            "started",
+            start.with_timezone(&logged_offset(s)).format("%Y-%m-%d %H:%M %:z")
+        ))?;
     }
     out.line(format!("  {:<12} {}", "time", format_minutes(s.minutes)))?;
     out.line(format!("  {:<12} {}", "on", s.target.as_deref().unwrap_or("general study")))?;

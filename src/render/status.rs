@@ -15,12 +15,19 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
     } else {
         out.warn("nothing logged yet")
     };
-    out.line(format!("{} {}: {today}{}this week {}", out.bold("Today"), r.today.date.format("%a %Y-%m-%d"), out.dot(), format_minutes(r.week.minutes)))?;
+    out.line(format!(
+        "{} {}: {today}{}this week {}",
+        out.bold("Today"),
+        r.today.date.format("%a %Y-%m-%d"),
+        out.dot(),
+        format_minutes(r.week.minutes)
+    ))?;
     out.line(streak_line(out, &r.streak))?;
     if !r.pledges.is_empty() {
         out.line("")?;
         out.line(out.bold("Pledges"))?;
         let mut table = out.table(&["#", "target", "rate", "done", "verdict"]);
+        super::keep_whole(&mut table, 1);
         for p in &r.pledges {
             let rate: crate::domain::pledge::Rate = match p.rate.parse() {
                 Ok(rate) => rate,
@@ -40,6 +47,7 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
         out.line("")?;
         out.line(out.bold("At risk"))?;
         let mut table = out.table(&["course", "odds", "buffer", "silent"]);
+        super::keep_whole(&mut table, 0);
         for a in &r.at_risk {
             table.add_row(vec![
                 a.reference.clone(),
@@ -58,7 +66,8 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
 }
 
 fn streak_line(out: &Out, s: &StreakReport) -> String {
-    let mut parts = vec![format!("{} {} (longest {})", out.bold("Streak"), plural(s.daily.current, "day"), s.daily.longest)];
+    let mut parts =
+        vec![format!("{} {} (longest {})", out.bold("Streak"), plural(s.daily.current, "day"), s.daily.longest)];
     if s.daily.current > 0 && !s.daily.today_studied {
         parts.push(out.warn("today at stake"));
     }
@@ -69,9 +78,15 @@ fn streak_line(out: &Out, s: &StreakReport) -> String {
 
 /// `streak 12d · today 45m · week 3h10/5h · 1 at risk`, for a shell prompt.
 pub fn short_line(out: &Out, r: &StatusReport) -> String {
-    let mut parts = vec![format!("streak {}d", r.streak.daily.current), format!("today {}", format_minutes(r.today.minutes))];
+    let mut parts =
+        vec![format!("streak {}d", r.streak.daily.current), format!("today {}", format_minutes(r.today.minutes))];
     // The week part shows the first weekly minutes pledge, else the week's minutes.
-    let weekly = r.pledges.iter().find(|p| p.rate.ends_with("/week") && p.rate.parse::<crate::domain::pledge::Rate>().is_ok_and(|rate| rate.unit == crate::domain::pledge::RateUnit::Minutes));
+    let weekly = r.pledges.iter().find(|p| {
+        p.rate.ends_with("/week")
+            && p.rate
+                .parse::<crate::domain::pledge::Rate>()
+                .is_ok_and(|rate| rate.unit == crate::domain::pledge::RateUnit::Minutes)
+    });
     parts.push(match weekly {
         Some(p) => format!("week {}/{}", format_minutes(p.done), format_minutes(p.target_amount)),
         None => format!("week {}", format_minutes(r.week.minutes)),
@@ -97,18 +112,18 @@ pub fn nudge(out: &Out, r: &StatusReport) -> String {
         line.push_str(&format!(" ({} held)", plural(r.streak.daily.freezes_held, "freeze")));
     }
     let urgent = r.pledges.iter().filter(|p| p.verdict == Verdict::Behind).min_by_key(|p| (p.days_left, -p.needed));
-    if let Some(p) = urgent {
-        if let Ok(rate) = p.rate.parse::<crate::domain::pledge::Rate>() {
-            line.push_str(&format!(
-                "{}pledge #{} {} on {}: {} to go, {} left",
-                out.dot(),
-                p.id,
-                p.rate,
-                p.target,
-                rate.format_amount(p.needed),
-                plural(p.days_left, "day")
-            ));
-        }
+    if let Some(p) = urgent
+        && let Ok(rate) = p.rate.parse::<crate::domain::pledge::Rate>()
+    {
+        line.push_str(&format!(
+            "{}pledge #{} {} on {}: {} to go, {} left",
+            out.dot(),
+            p.id,
+            p.rate,
+            p.target,
+            rate.format_amount(p.needed),
+            plural(p.days_left, "day")
+        ));
     }
     line.push('.');
     line
@@ -118,10 +133,20 @@ pub fn streak(out: &mut Out, s: &StreakReport) -> Result<()> {
     if let Some(target) = &s.target {
         out.line(out.bold(&format!("Streaks on {target}")))?;
     }
-    let today = if s.daily.today_studied { "studied" } else if s.daily.current > 0 { "at stake" } else { "not yet" };
+    let today = if s.daily.today_studied {
+        "studied"
+    } else if s.daily.current > 0 {
+        "at stake"
+    } else {
+        "not yet"
+    };
     let mut table = out.table(&["", "current", "longest"]);
     table.add_row(vec!["daily streak".to_string(), plural(s.daily.current, "day"), plural(s.daily.longest, "day")]);
-    table.add_row(vec!["weekly streak".to_string(), plural(s.weekly.current, "week"), plural(s.weekly.longest, "week")]);
+    table.add_row(vec![
+        "weekly streak".to_string(),
+        plural(s.weekly.current, "week"),
+        plural(s.weekly.longest, "week"),
+    ]);
     out.print_table(&table)?;
     out.line(format!("today: {today}"))?;
     out.line(format!("freezes held: {}", s.daily.freezes_held))?;

@@ -8,3 +8,4 @@ pub mod pledges;
 pub mod records;
 pub mod status;
 pub mod streak;
+pub mod totals;

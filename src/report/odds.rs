@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::totals::DayTotals;
 use crate::domain::odds::{self, Factor, OddsInput};
 use crate::domain::records::{Item, Kind};
 use crate::store;
@@ -46,6 +47,16 @@ pub fn start_day(item: &Item) -> NaiveDate {
 
 /// Odds of every active course (or of `only`), lowest first.
 pub fn build(conn: &Connection, today: NaiveDate, only: Option<&Item>) -> Result<Vec<CourseOdds>> {
+    build_with(conn, today, only, &DayTotals::load(conn)?)
+}
+
+/// Odds from totals already loaded.
+pub fn build_with(
+    conn: &Connection,
+    today: NaiveDate,
+    only: Option<&Item>,
+    totals: &DayTotals,
+) -> Result<Vec<CourseOdds>> {
     let courses = store::items::list(conn, Some(Kind::Course))?;
     let record = record(&courses);
     let mut all = Vec::new();
@@ -53,20 +64,22 @@ pub fn build(conn: &Connection, today: NaiveDate, only: Option<&Item>) -> Result
         if only.is_some_and(|o| o.id != course.id) {
             continue;
         }
-        all.push(course_odds(conn, course, &record, today)?);
+        all.push(course_odds(course, &record, today, totals));
     }
     all.sort_by(|a, b| a.probability.total_cmp(&b.probability).then(a.reference.cmp(&b.reference)));
     Ok(all)
 }
 
-fn course_odds(conn: &Connection, course: &Item, record: &Record, today: NaiveDate) -> Result<CourseOdds> {
+fn course_odds(course: &Item, record: &Record, today: NaiveDate, totals: &DayTotals) -> CourseOdds {
     let start = start_day(course);
     let offset = |day: NaiveDate| (day - start).num_days();
-    let days = store::sessions::item_days(conn, course.id)?;
+    // Only days up to today: the model's T is today.
+    let days: Vec<_> = totals.item_days(course.id).into_iter().filter(|(d, ..)| *d <= today).collect();
     let units_done: i64 = days.iter().map(|(_, _, units)| units).sum();
     let session_days: Vec<i64> =
         days.iter().filter(|(_, minutes, units)| *minutes > 0 || *units > 0).map(|(day, _, _)| offset(*day)).collect();
-    let day_units: Vec<(i64, i64)> = days.iter().filter(|(_, _, u)| *u != 0).map(|(day, _, units)| (offset(*day), *units)).collect();
+    let day_units: Vec<(i64, i64)> =
+        days.iter().filter(|(_, _, u)| *u != 0).map(|(day, _, units)| (offset(*day), *units)).collect();
     let t = offset(today);
     // The learner's own record excludes this course; it is active, so it is not counted there.
     let input = OddsInput {
@@ -85,7 +98,7 @@ fn course_odds(conn: &Connection, course: &Item, record: &Record, today: NaiveDa
     };
     let result = odds::completion_odds(&input);
     let last = session_days.last().copied().unwrap_or(0);
-    Ok(CourseOdds {
+    CourseOdds {
         reference: course.slug.clone(),
         title: course.title.clone(),
         probability: result.probability,
@@ -97,7 +110,7 @@ fn course_odds(conn: &Connection, course: &Item, record: &Record, today: NaiveDa
         units_total: course.units_total,
         deadline: course.due_date,
         days_silent: (t - last).max(0),
-    })
+    }
 }
 
 /// At risk: behind the road, silent for two weeks, or under 10 % odds.
@@ -107,7 +120,9 @@ pub fn at_risk(odds: &[CourseOdds]) -> Vec<&CourseOdds> {
         .filter(|o| o.buffer_days.is_some_and(|b| b < 0) || o.days_silent >= 14 || o.probability < 0.10)
         .collect();
     risky.sort_by(|a, b| {
-        a.probability.total_cmp(&b.probability).then(a.buffer_days.unwrap_or(i64::MAX).cmp(&b.buffer_days.unwrap_or(i64::MAX)))
+        a.probability
+            .total_cmp(&b.probability)
+            .then(a.buffer_days.unwrap_or(i64::MAX).cmp(&b.buffer_days.unwrap_or(i64::MAX)))
     });
     risky
 }

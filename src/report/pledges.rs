@@ -8,6 +8,7 @@ use chrono::{NaiveDate, Weekday};
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::totals::DayTotals;
 use crate::Ctx;
 use crate::config::Settings;
 use crate::domain::pledge::{self, DayAmount, EvalContext, PeriodResult, Pledge, Rate, RateChange};
@@ -80,12 +81,20 @@ impl PledgeBook {
             today,
             week_start: settings.week_starts,
             min_minutes: settings.min_minutes,
-            is_rest: move |day: NaiveDate| rest_days.contains(&day) || rest_weekdays.contains(&chrono::Datelike::weekday(&day)),
+            is_rest: move |day: NaiveDate| {
+                rest_days.contains(&day) || rest_weekdays.contains(&chrono::Datelike::weekday(&day))
+            },
         }
     }
 
     /// Each pledge's periods overlapping [from, to].
-    pub fn periods(&self, settings: &Settings, today: NaiveDate, from: NaiveDate, to: NaiveDate) -> Vec<(&Judged, Vec<PeriodResult>)> {
+    pub fn periods(
+        &self,
+        settings: &Settings,
+        today: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<(&Judged, Vec<PeriodResult>)> {
         let ctx = self.context(settings, today);
         self.judged.iter().map(|j| (j, pledge::evaluate(&j.pledge, &j.amounts, &ctx, from, to))).collect()
     }
@@ -93,7 +102,8 @@ impl PledgeBook {
     /// Whether every pledge in force in the week of `week` was kept.
     pub fn week_kept(&self, settings: &Settings, today: NaiveDate, week: NaiveDate) -> Option<bool> {
         let ctx = self.context(settings, today);
-        let pairs: Vec<(&Pledge, &BTreeMap<NaiveDate, DayAmount>)> = self.judged.iter().map(|j| (&j.pledge, &j.amounts)).collect();
+        let pairs: Vec<(&Pledge, &BTreeMap<NaiveDate, DayAmount>)> =
+            self.judged.iter().map(|j| (&j.pledge, &j.amounts)).collect();
         pledge::week_kept(&pairs, week, &ctx)
     }
 }
@@ -110,7 +120,11 @@ pub fn to_domain(row: &PledgeRow) -> Pledge {
     let changes = row
         .rates
         .iter()
-        .map(|r| RateChange { effective_from: r.effective_from, rate: r.rate.as_deref().and_then(|t| t.parse::<Rate>().ok()), seq: r.id })
+        .map(|r| RateChange {
+            effective_from: r.effective_from,
+            rate: r.rate.as_deref().and_then(|t| t.parse::<Rate>().ok()),
+            seq: r.id,
+        })
         .collect();
     Pledge { from: row.from, until: row.until, changes }
 }
@@ -122,7 +136,11 @@ pub fn scope_of(conn: &Connection, row: &PledgeRow) -> Result<Scope> {
     let item = store::items::get(conn, item_id)?;
     Ok(match item {
         Some(goal) if goal.kind == Kind::Goal => {
-            let ids = store::items::list(conn, None)?.into_iter().filter(|i| i.goal_id == Some(goal.id)).map(|i| i.id).collect();
+            let ids = store::items::list(conn, None)?
+                .into_iter()
+                .filter(|i| i.goal_id == Some(goal.id))
+                .map(|i| i.id)
+                .collect();
             Scope::Items(ids)
         }
         _ => Scope::Items(vec![item_id]),
@@ -130,19 +148,31 @@ pub fn scope_of(conn: &Connection, row: &PledgeRow) -> Result<Scope> {
 }
 
 pub fn build_from(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<PledgeBook> {
+    build_with(conn, settings, today, &DayTotals::load(conn)?)
+}
+
+/// The pledge book from totals already loaded.
+pub fn build_with(conn: &Connection, settings: &Settings, today: NaiveDate, totals: &DayTotals) -> Result<PledgeBook> {
     let rows = store::pledges::list(conn)?;
     let rest_days = store::rest::days(conn)?;
     let mut judged = Vec::with_capacity(rows.len());
     for row in rows {
         let scope = scope_of(conn, &row)?;
-        let amounts = store::sessions::day_amounts(conn, &scope, row.from, today)?
+        let amounts = totals
+            .day_amounts(&scope, row.from, today)
             .into_iter()
             .map(|(day, (minutes, units))| (day, DayAmount { minutes, units }))
             .collect();
         let pledge = to_domain(&row);
         judged.push(Judged { row, pledge, amounts });
     }
-    let mut book = PledgeBook { pledges: Vec::new(), debts: Vec::new(), judged, rest_days, rest_weekdays: settings.rest_weekdays.clone() };
+    let mut book = PledgeBook {
+        pledges: Vec::new(),
+        debts: Vec::new(),
+        judged,
+        rest_days,
+        rest_weekdays: settings.rest_weekdays.clone(),
+    };
     let settlements = store::pledges::settlements(conn)?;
     let (pledges, debts) = judge(&book, &settlements, settings, today);
     book.pledges = pledges;
@@ -151,7 +181,12 @@ pub fn build_from(conn: &Connection, settings: &Settings, today: NaiveDate) -> R
 }
 
 /// Views of every pledge today, and the debts of missed staked periods.
-fn judge(book: &PledgeBook, settlements: &[store::pledges::Settlement], settings: &Settings, today: NaiveDate) -> (Vec<PledgeView>, Vec<DebtView>) {
+fn judge(
+    book: &PledgeBook,
+    settlements: &[store::pledges::Settlement],
+    settings: &Settings,
+    today: NaiveDate,
+) -> (Vec<PledgeView>, Vec<DebtView>) {
     let ctx = book.context(settings, today);
     let mut pledges = Vec::new();
     let mut debts = Vec::new();

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::odds::{self, CourseOdds};
 use super::pledges::{self, PledgeBook};
 use super::streak::{self, StreakReport};
+use super::totals::DayTotals;
 use crate::config::Settings;
 use crate::domain::pledge::Verdict;
 use crate::domain::records::Kind;
@@ -82,10 +83,11 @@ pub struct Dashboard {
 }
 
 pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<Dashboard> {
-    let book = pledges::build_from(conn, settings, today)?;
-    let streak = streak::build(conn, settings, today, &Scope::All, None, &book)?;
+    let totals = DayTotals::load(conn)?;
+    let book = pledges::build_with(conn, settings, today, &totals)?;
+    let streak = streak::build_with(conn, settings, today, &Scope::All, None, &book, &totals)?;
     let week_from = week_start(today, settings.week_starts);
-    let days = store::sessions::day_amounts(conn, &Scope::All, week_from, today)?;
+    let days = totals.day_amounts(&Scope::All, week_from, today);
     let today_minutes = days.get(&today).map(|(m, _)| *m).unwrap_or(0);
     let week_minutes = days.values().map(|(m, _)| m).sum();
     let pledges = book
@@ -108,10 +110,15 @@ pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
             })
         })
         .collect();
-    let odds = odds::build(conn, today, None)?;
+    let odds = odds::build_with(conn, today, None, &totals)?;
     let at_risk = odds::at_risk(&odds)
         .into_iter()
-        .map(|o| AtRisk { reference: o.reference.clone(), probability: o.probability, buffer_days: o.buffer_days, days_silent: o.days_silent })
+        .map(|o| AtRisk {
+            reference: o.reference.clone(),
+            probability: o.probability,
+            buffer_days: o.buffer_days,
+            days_silent: o.days_silent,
+        })
         .collect();
     let next_deadline = store::items::list(conn, None)?
         .into_iter()

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::pledges::PledgeBook;
+use super::totals::DayTotals;
 use crate::config::Settings;
 use crate::domain::streak::{self, DailyStreak, StreakRules, WeeklyStreak};
 use crate::store;
@@ -43,7 +44,20 @@ pub fn build(
     target: Option<String>,
     book: &PledgeBook,
 ) -> Result<StreakReport> {
-    let day_minutes = store::sessions::day_minutes(conn, scope)?;
+    build_with(conn, settings, today, scope, target, book, &DayTotals::load(conn)?)
+}
+
+/// The streaks of a scope from totals already loaded.
+pub fn build_with(
+    conn: &Connection,
+    settings: &Settings,
+    today: NaiveDate,
+    scope: &Scope,
+    target: Option<String>,
+    book: &PledgeBook,
+    totals: &DayTotals,
+) -> Result<StreakReport> {
+    let day_minutes = totals.day_minutes(scope);
     let rest_days = store::rest::days(conn)?;
     let rules = rules(settings);
     let daily = streak::daily_streak(&day_minutes, &rest_days, &rules, today);
@@ -55,7 +69,13 @@ pub fn build(
 }
 
 /// Weeks kept: every pledge in force kept, or (with none) a studied day.
-fn weekly(day_minutes: &BTreeMap<NaiveDate, i64>, settings: &Settings, today: NaiveDate, book: &PledgeBook, rules: &StreakRules) -> WeeklyStreak {
+fn weekly(
+    day_minutes: &BTreeMap<NaiveDate, i64>,
+    settings: &Settings,
+    today: NaiveDate,
+    book: &PledgeBook,
+    rules: &StreakRules,
+) -> WeeklyStreak {
     let ws = settings.week_starts;
     let first_session = day_minutes.iter().find(|(_, m)| **m >= rules.min_minutes && **m > 0).map(|(d, _)| *d);
     let first_pledge = book.judged.iter().map(|j| j.pledge.from).min();

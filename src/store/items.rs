@@ -16,7 +16,8 @@ const SELECT: &str = "SELECT i.id, i.uuid, i.kind, i.slug, i.title, i.status, g.
     FROM items i LEFT JOIN items g ON g.id = i.goal_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Item> {
-    let json_list = |index: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(index)?.unwrap_or_default()) };
+    let json_list =
+        |index: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(index)?.unwrap_or_default()) };
     let kind: String = r.get(2)?;
     let price = match (r.get::<_, Option<i64>>(12)?, r.get::<_, Option<String>>(13)?) {
         (Some(minor), Some(currency)) => Some(Money { minor, currency }),
@@ -171,7 +172,8 @@ pub fn update(conn: &Connection, item: &Item) -> Result<()> {
 }
 
 fn set_courses(conn: &Connection, project_id: i64, course_ids: &[i64]) -> Result<()> {
-    let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO project_courses (project_id, course_id) VALUES (?1, ?2)")?;
+    let mut stmt =
+        conn.prepare_cached("INSERT OR IGNORE INTO project_courses (project_id, course_id) VALUES (?1, ?2)")?;
     for course_id in course_ids {
         stmt.execute(params![project_id, course_id])?;
     }

@@ -43,8 +43,9 @@ impl Db {
         if !exists {
             create_private_file(path)?;
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .with_context(|| format!("cannot open database {}", path.display()))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|err| describe(&Some(path.to_path_buf()), err.into()))?;
         let mut db = Db { conn, path: Some(path.to_path_buf()) };
         // Refuse a newer file before anything (even the journal mode) touches it.
         db.check_version().map_err(|err| db.describe(err))?;
@@ -101,21 +102,27 @@ impl Db {
 
     fn migrate(&mut self) -> Result<()> {
         let known = MIGRATIONS.len() as i64;
-        if self.user_version()? == known {
+        let found = self.user_version()?;
+        if found == known {
             return Ok(());
+        }
+        // The copy comes first, outside the migration's transaction: SQLite
+        // cannot VACUUM INTO from within one.
+        if found > 0
+            && found < known
+            && let Some(path) = &self.path
+        {
+            backup_before_migration(&self.conn, path, found)?;
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version == 0 {
-            let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+            let tables: i64 =
+                tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
             if tables > 0 {
                 return Err(anyhow!("it is not a learnlog database (it has tables but no learnlog schema version)")
                     .context(EnvHint { hint: "pass --db with another path".into() }));
-            }
-        } else if version < known {
-            if let Some(path) = &self.path {
-                backup_before_migration(&tx, path, version)?;
             }
         }
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
@@ -132,8 +139,16 @@ impl Db {
 
     /// Runs `change` in one immediate transaction, journaled under `summary`
     /// so that `undo` can reverse it.
-    pub fn write<T>(&mut self, summary: &str, now: DateTime<Utc>, change: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| describe(&self.path, e.into()))?;
+    pub fn write<T>(
+        &mut self,
+        summary: &str,
+        now: DateTime<Utc>,
+        change: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| describe(&self.path, e.into()))?;
         undo::begin_change(&tx, summary, now, UNDO_DEPTH)?;
         let value = change(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
@@ -142,7 +157,10 @@ impl Db {
 
     /// Runs `work` in one immediate transaction without journaling it (undo itself).
     pub fn write_unjournaled<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| describe(&self.path, e.into()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| describe(&self.path, e.into()))?;
         let value = work(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
         Ok(value)
@@ -176,7 +194,9 @@ fn describe(path: &Option<PathBuf>, err: anyhow::Error) -> anyhow::Error {
             rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
                 Some("another process held the database for too long; try again")
             }
-            rusqlite::ErrorCode::DiskFull => Some("the disk is full; free some space and try again"),
+            rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure => Some(
+                "nothing was saved: the disk may be full or a file-size limit reached; free some space and try again",
+            ),
             rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied | rusqlite::ErrorCode::CannotOpen => {
                 Some("check the file's permissions")
             }
@@ -206,7 +226,8 @@ pub fn create_private_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+/// Creates a directory (and its missing parents) readable only by its owner.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         return Ok(());
     }

@@ -91,7 +91,10 @@ pub fn insert_rate(conn: &Connection, pledge_id: i64, rate: &RateRow) -> Result<
 
 /// Cancels rate changes still waiting to take effect after `today`.
 pub fn cancel_pending(conn: &Connection, pledge_id: i64, after: NaiveDate) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM pledge_rates WHERE pledge_id = ?1 AND effective_from > ?2", params![pledge_id, date_text(after)])?)
+    Ok(conn.execute(
+        "DELETE FROM pledge_rates WHERE pledge_id = ?1 AND effective_from > ?2",
+        params![pledge_id, date_text(after)],
+    )?)
 }
 
 /// Every pledge with its rate history, oldest first.

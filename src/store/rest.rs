@@ -13,7 +13,13 @@ use crate::domain::records::RestDay;
 pub fn insert(conn: &Connection, rest: &RestDay) -> Result<bool> {
     let added = conn.execute(
         "INSERT OR IGNORE INTO rest_days (uuid, day, reason, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![rest.uuid, date_text(rest.day), rest.reason, instant_text(rest.created_at), instant_text(rest.updated_at)],
+        params![
+            rest.uuid,
+            date_text(rest.day),
+            rest.reason,
+            instant_text(rest.created_at),
+            instant_text(rest.updated_at)
+        ],
     )?;
     Ok(added > 0)
 }

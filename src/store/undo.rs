@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::{instant_text, parse_instant};
 
 /// Tables the journal covers; undo refuses anything else.
-const JOURNALED: &[&str] = &["items", "project_courses", "sessions", "rest_days", "pledges", "pledge_rates", "settlements"];
+const JOURNALED: &[&str] =
+    &["items", "project_courses", "sessions", "rest_days", "pledges", "pledge_rates", "settlements"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
@@ -51,9 +52,8 @@ pub fn undo_last(conn: &Connection) -> Result<Option<Change>> {
         .optional()?;
     let Some(change) = change else { return Ok(None) };
     let entries: Vec<(i64, String, String, i64, Option<String>)> = {
-        let mut stmt = conn.prepare(
-            "SELECT seq, tbl, op, row_id, old_row FROM undo_log WHERE change_id = ?1 ORDER BY seq DESC",
-        )?;
+        let mut stmt =
+            conn.prepare("SELECT seq, tbl, op, row_id, old_row FROM undo_log WHERE change_id = ?1 ORDER BY seq DESC")?;
         let rows = stmt.query_map([change.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };

@@ -4,5 +4,12 @@
 mod common;
 
 mod daily;
+mod errors;
+mod examples;
+mod files;
+mod fuzz;
 mod heatmap;
 mod next;
+mod records;
+mod reliability;
+mod streaks;

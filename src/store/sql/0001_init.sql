@@ -52,8 +52,10 @@ CREATE TABLE sessions (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX sessions_day ON sessions(study_day, minutes);
-CREATE INDEX sessions_item_day ON sessions(item_id, study_day);
+-- Covering indexes: every report aggregates by day (and item) from these
+-- alone, without touching the table rows.
+CREATE INDEX sessions_day ON sessions(study_day, item_id, minutes, units);
+CREATE INDEX sessions_item_day ON sessions(item_id, study_day, minutes, units);
 
 CREATE TABLE rest_days (
     id         INTEGER PRIMARY KEY,

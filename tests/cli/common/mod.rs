@@ -122,6 +122,19 @@ impl TestEnv {
         cmd
     }
 
+    /// Another program (a shell, `script`) in the same sealed environment.
+    pub fn program(&self, program: &str, args: &[&str]) -> Command {
+        let template = self.command(&[]);
+        let mut cmd = Command::new(program);
+        cmd.args(args).env_clear().current_dir(self.home()).stdin(Stdio::null());
+        for (key, value) in template.get_envs() {
+            if let Some(value) = value {
+                cmd.env(key, value);
+            }
+        }
+        cmd
+    }
+
     /// Runs learnlog with these arguments.
     pub fn run(&self, args: &[&str]) -> Run {
         to_run(self.command(args).output().unwrap())
@@ -157,6 +170,70 @@ impl TestEnv {
     pub fn count(&self, table: &str) -> i64 {
         self.sql().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
     }
+
+    /// Runs a command that must be refused with `code`, and checks that the
+    /// database file is byte-identical afterwards (and no journal is left).
+    #[track_caller]
+    pub fn refused(&self, args: &[&str], code: i32) -> Run {
+        let before = self.db_bytes();
+        let run = self.run(args).fails(code);
+        assert!(before == self.db_bytes(), "`learnlog {}` changed the database:\n{}", args.join(" "), run.transcript());
+        let wal = self.db_path().with_extension("db-wal");
+        assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0, "a WAL was left behind");
+        run
+    }
+
+    /// A check-in on a past or present study day, with no start time.
+    #[track_caller]
+    pub fn checkin_on(&self, day: &str, args: &[&str]) -> Run {
+        let mut all = vec!["checkin", "--date", day];
+        all.extend_from_slice(args);
+        self.run(&all).ok()
+    }
+
+    /// Text with this environment's temporary paths and every UUID replaced,
+    /// so that snapshots are stable.
+    pub fn redact(&self, text: &str) -> String {
+        redact_uuids(&text.replace(&self.home().display().to_string(), "[HOME]"))
+    }
+
+    /// `$ learnlog ARGS` followed by the run's transcript, redacted.
+    pub fn session_text(&self, args: &[&str], run: &Run) -> String {
+        format!("$ learnlog {}\n{}", shell_words(args), self.redact(&run.transcript()))
+    }
+}
+
+/// Arguments as one would type them (quoted when they hold spaces or are empty).
+pub fn shell_words(args: &[&str]) -> String {
+    args.iter()
+        .map(|a| if a.is_empty() || a.contains([' ', '"', '$']) { format!("'{a}'") } else { a.to_string() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Replaces every 8-4-4-4-12 hex UUID with `[uuid]`.
+pub fn redact_uuids(text: &str) -> String {
+    let is_uuid = |s: &[u8]| {
+        s.len() == 36
+            && s.iter().enumerate().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => *c == b'-',
+                _ => c.is_ascii_hexdigit(),
+            })
+    };
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 36 <= bytes.len() && is_uuid(&bytes[i..i + 36]) {
+            out.push_str("[uuid]");
+            i += 36;
+        } else {
+            let ch = text[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
 }
 
 pub fn to_run(output: Output) -> Run {

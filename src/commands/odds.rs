@@ -1,0 +1,30 @@
+//! `learnlog odds [REF] [--explain]`.
+
+use anyhow::Result;
+
+use super::resolve;
+use crate::Ctx;
+use crate::cli::OddsArgs;
+use crate::domain::records::Kind;
+use crate::error::user_hint;
+use crate::render;
+use crate::report;
+
+pub fn run(ctx: &mut Ctx, args: &OddsArgs) -> Result<()> {
+    let today = ctx.clock.today();
+    let conn = ctx.read_db()?.conn();
+    let only = args.reference.as_deref().map(|r| resolve(conn, r, &[Kind::Course])).transpose()?;
+    if let Some(course) = &only {
+        if course.status != "active" {
+            return Err(user_hint(
+                format!("{} is {}; odds are for active courses", course.slug, course.status),
+                format!("`learnlog resume {}` makes it active again", course.slug),
+            ));
+        }
+    }
+    let odds = report::odds::build(conn, today, only.as_ref())?;
+    if ctx.out.json {
+        return ctx.out.json_doc(&odds);
+    }
+    render::odds::table(&mut ctx.out, &odds, args.explain)
+}

@@ -1,0 +1,139 @@
+//! Load, crashes and a full disk: no record lost or duplicated, no
+//! "database is locked", a consistent file afterwards.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{TestEnv, to_run};
+
+fn integrity(env: &TestEnv) -> String {
+    env.sql().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn four_writers_a_hundred_checkins_each() {
+    let env = TestEnv::new();
+    env.run(&["init"]).ok();
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let mut cmd = env.command(&["--db", env.db_path().to_str().unwrap(), "init"]);
+            // One shell loop per writer: 100 check-ins back to back.
+            let script = format!(
+                "for i in $(seq 1 100); do \"$0\" checkin 5m --note \"w{w} $i\" -q || echo FAILED $i >&2; done"
+            );
+            cmd = {
+                let mut sh = Command::new("bash");
+                sh.arg("-c").arg(script).arg(crate::common::BIN);
+                for (key, value) in cmd.get_envs() {
+                    match value {
+                        Some(v) => sh.env(key, v),
+                        None => sh.env_remove(key),
+                    };
+                }
+                sh.env_remove("PATH").env("PATH", std::env::var("PATH").unwrap_or_default());
+                sh
+            };
+            cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    for writer in writers {
+        let run = to_run(writer.wait_with_output().unwrap());
+        assert_eq!(run.stderr, "", "a writer failed:\n{}", run.transcript());
+    }
+    assert_eq!(env.count("sessions"), 400);
+    let distinct: i64 = env.sql().query_row("SELECT count(DISTINCT note) FROM sessions", [], |r| r.get(0)).unwrap();
+    assert_eq!(distinct, 400, "no duplicates");
+    assert_eq!(integrity(&env), "ok");
+}
+
+#[test]
+fn checkins_killed_at_random_moments_lose_nothing_acknowledged() {
+    let env = TestEnv::new();
+    env.run(&["add", "course", "Kill test", "--slug", "kt"]).ok();
+    let mut acknowledged = Vec::new();
+    // Deterministic "random" delays: an LCG, so a failure can be replayed.
+    let mut seed: u64 = 42;
+    for i in 0..200 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let delay = Duration::from_micros((seed >> 33) % 6000);
+        let note = format!("k{i}");
+        let mut child = env
+            .command(&["checkin", "kt", "10m", "--note", &note])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while started.elapsed() < delay {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let _ = child.kill(); // SIGKILL on Unix
+        let run = to_run(child.wait_with_output().unwrap());
+        if run.code == 0 && run.stdout.contains("Logged") {
+            acknowledged.push(note);
+        }
+    }
+    assert_eq!(integrity(&env), "ok");
+    let conn = env.sql();
+    for note in &acknowledged {
+        let found: i64 = conn.query_row("SELECT count(*) FROM sessions WHERE note = ?1", [note], |r| r.get(0)).unwrap();
+        assert_eq!(found, 1, "acknowledged check-in {note} must be there exactly once");
+    }
+    // The database still works after all that.
+    env.run(&["checkin", "kt", "5m"]).ok();
+    env.run(&["status"]).ok();
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_the_database_stays_consistent() {
+    let env = TestEnv::new();
+    env.run(&["add", "course", "Disk", "--slug", "disk"]).ok();
+    env.run(&["checkin", "disk", "10m"]).ok();
+    let before = env.count("sessions");
+    // A note far larger than the file-size limit makes the write hit it.
+    let note = "x".repeat(120_000);
+    let cmd = env.command(&["checkin", "disk", "10m", "--note", &note]);
+    let mut sh = Command::new("bash");
+    // ulimit -f counts 1024-byte blocks in bash; SIGXFSZ ignored makes the write fail with EFBIG.
+    sh.arg("-c").arg("ulimit -f 64; trap '' XFSZ; exec \"$@\"").arg("limited").arg(crate::common::BIN);
+    sh.args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        if let Some(v) = value {
+            sh.env(key, v);
+        }
+    }
+    let run = to_run(sh.output().unwrap());
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.starts_with("error: "), "{}", run.transcript());
+    assert!(run.stderr.contains("hint: nothing was saved: the disk may be full"), "{}", run.transcript());
+    assert!(!run.stderr.contains("panicked"));
+    assert_eq!(env.count("sessions"), before, "nothing half-written");
+    assert_eq!(integrity(&env), "ok");
+    env.run(&["checkin", "disk", "5m"]).ok();
+}
+
+#[test]
+fn a_corrupt_database_is_refused_and_left_byte_identical() {
+    let env = TestEnv::new();
+    env.run(&["add", "course", "Corrupt", "--slug", "c"]).ok();
+    let mut bytes = env.db_bytes();
+    // Keep the header, scramble the pages after it.
+    for (i, b) in bytes.iter_mut().enumerate().skip(100) {
+        *b = (i % 251) as u8;
+    }
+    std::fs::write(env.db_path(), &bytes).unwrap();
+    for args in [&["status"][..], &["checkin", "c", "5m"], &["list", "sessions"]] {
+        let run = env.run(args).fails(1);
+        assert!(run.stderr.contains(env.db_path().to_str().unwrap()), "names the file:\n{}", run.transcript());
+        assert_eq!(env.db_bytes(), bytes, "left untouched by {args:?}");
+    }
+    // Not a database at all.
+    std::fs::write(env.db_path(), b"hello, I am a text file and not SQLite at all. ".repeat(100)).unwrap();
+    let garbage = env.db_bytes();
+    let run = env.run(&["checkin", "5m"]).fails(1);
+    assert!(run.stderr.contains("hint:"), "{}", run.transcript());
+    assert_eq!(env.db_bytes(), garbage);
+}
