@@ -14,13 +14,13 @@ pub fn run(ctx: &mut Ctx, args: &OddsArgs) -> Result<()> {
     let today = ctx.clock.today();
     let conn = ctx.read_db()?.conn();
     let only = args.reference.as_deref().map(|r| resolve(conn, r, &[Kind::Course])).transpose()?;
-    if let Some(course) = &only {
-        if course.status != "active" {
-            return Err(user_hint(
-                format!("{} is {}; odds are for active courses", course.slug, course.status),
-                format!("`learnlog resume {}` makes it active again", course.slug),
-            ));
-        }
+    if let Some(course) = &only
+        && course.status != "active"
+    {
+        return Err(user_hint(
+            format!("{} is {}; odds are for active courses", course.slug, course.status),
+            format!("`learnlog resume {}` makes it active again", course.slug),
+        ));
     }
     let odds = report::odds::build(conn, today, only.as_ref())?;
     if ctx.out.json {

@@ -183,10 +183,14 @@ pub fn day_amounts(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// One row of [`day_item_totals`]: study day, item (NULL: general study),
+/// minutes, units.
+pub type DayItemTotal = (NaiveDate, Option<i64>, i64, i64);
+
 /// Minutes and units per study day and item (NULL: general study), the
 /// whole history in one pass over the covering index. Reports derive every
 /// per-day series from this instead of scanning sessions again.
-pub fn day_item_totals(conn: &Connection) -> Result<Vec<(NaiveDate, Option<i64>, i64, i64)>> {
+pub fn day_item_totals(conn: &Connection) -> Result<Vec<DayItemTotal>> {
     let mut stmt = conn.prepare_cached(
         "SELECT study_day, item_id, sum(minutes), sum(units) FROM sessions GROUP BY study_day, item_id ORDER BY study_day, item_id",
     )?;
