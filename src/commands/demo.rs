@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rusqlite::Connection;
 
 use crate::Ctx;
-use crate::cli::{StatusArgs, StreakArgs};
+use crate::cli::{ReportArgs, ReportFormat, StatusArgs, StreakArgs};
 use crate::clock::{Clock, Zone};
 use crate::config::Config;
 use crate::domain::money::Money;
@@ -42,11 +42,26 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     super::status::run(&mut demo, &StatusArgs { short: true })?;
     section(&mut demo, "$ learnlog streak")?;
     super::streak::run(&mut demo, &StreakArgs { reference: None })?;
+    section(&mut demo, "$ learnlog report --last-week")?;
+    super::report::run(&mut demo, &last_week_report())?;
     // REPORTS-PLACEHOLDER
     demo.out.flush()?;
     ctx.out = demo.out;
     drop(dir);
     Ok(())
+}
+
+fn last_week_report() -> ReportArgs {
+    ReportArgs {
+        week: false,
+        month: false,
+        year: false,
+        last_week: true,
+        last_month: false,
+        from: None,
+        to: None,
+        format: ReportFormat::Table,
+    }
 }
 
 fn section(ctx: &mut Ctx, title: &str) -> Result<()> {

@@ -14,6 +14,7 @@ pub mod next;
 pub mod odds;
 pub mod pledge;
 pub mod remind;
+pub mod report;
 pub mod rest;
 pub mod show;
 pub mod status;
@@ -51,6 +52,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Streak(args) => streak::run(ctx, &args)?,
         Command::Heatmap(args) => heatmap::run(ctx, &args)?,
         Command::Next => next::run(ctx)?,
+        Command::Report(args) => report::run(ctx, &args)?,
         Command::Pledge(args) => pledge::run(ctx, &args)?,
         Command::Settle(args) => pledge::settle(ctx, &args)?,
         Command::Odds(args) => odds::run(ctx, &args)?,

@@ -5,6 +5,7 @@ pub mod commitments;
 pub mod heatmap;
 pub mod next;
 pub mod odds;
+pub mod period;
 pub mod records;
 pub mod status;
 

@@ -70,6 +70,29 @@ pub fn build_with(
     Ok(all)
 }
 
+/// The odds of one course as they stood on `day`, whatever its status now
+/// (`report` compares a period's start with its end): sessions after the day
+/// do not count, and the learner's record counts the other courses as they
+/// were then. For an active course and today, this is what [`build`] gives.
+pub fn course_on(course: &Item, courses: &[Item], day: NaiveDate, totals: &DayTotals) -> CourseOdds {
+    course_odds(course, &record_on(courses, course.id, day), day, totals)
+}
+
+/// The record on `day` of every course but `this`, which counts as active.
+fn record_on(courses: &[Item], this: i64, day: NaiveDate) -> Record {
+    let ended_by = |c: &Item| c.ended_on.is_none_or(|e| e <= day);
+    let mut record = Record { completed: 0, dropped: 0, active: 1 };
+    for c in courses.iter().filter(|c| c.id != this) {
+        match c.status.as_str() {
+            "completed" if ended_by(c) => record.completed += 1,
+            "dropped" if ended_by(c) => record.dropped += 1,
+            "active" | "completed" | "dropped" => record.active += 1,
+            _ => {}
+        }
+    }
+    record
+}
+
 fn course_odds(course: &Item, record: &Record, today: NaiveDate, totals: &DayTotals) -> CourseOdds {
     let start = start_day(course);
     let offset = |day: NaiveDate| (day - start).num_days();

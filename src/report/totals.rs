@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use crate::store;
-use crate::store::sessions::Scope;
+use crate::store::sessions::{DayItemTotal, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct DayTotals {
     /// (study day, item or general study, minutes, units), ordered by day.
-    rows: Vec<(NaiveDate, Option<i64>, i64, i64)>,
+    rows: Vec<DayItemTotal>,
 }
 
 impl DayTotals {
@@ -21,7 +21,7 @@ impl DayTotals {
         Ok(DayTotals { rows: store::sessions::day_item_totals(conn)? })
     }
 
-    fn in_scope<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a (NaiveDate, Option<i64>, i64, i64)> + 'a {
+    fn in_scope<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a DayItemTotal> + 'a {
         self.rows.iter().filter(move |(_, item, _, _)| match scope {
             Scope::All => true,
             Scope::Items(ids) => item.is_some_and(|id| ids.contains(&id)),

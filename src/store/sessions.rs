@@ -183,7 +183,7 @@ pub fn day_amounts(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// One row of [`day_item_totals`]: study day, item (NULL: general study),
+/// One row of `day_item_totals`: study day, item (None: general study),
 /// minutes, units.
 pub type DayItemTotal = (NaiveDate, Option<i64>, i64, i64);
 

@@ -12,4 +12,5 @@ mod heatmap;
 mod next;
 mod records;
 mod reliability;
+mod report;
 mod streaks;

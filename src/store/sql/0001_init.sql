@@ -54,7 +54,7 @@ CREATE TABLE sessions (
 );
 -- Covering indexes: every report aggregates by day (and item) from these
 -- alone, without touching the table rows.
-CREATE INDEX sessions_day ON sessions(study_day, item_id, minutes, units);
+CREATE INDEX sessions_day ON sessions(study_day, item_id, minutes, units, level);
 CREATE INDEX sessions_item_day ON sessions(item_id, study_day, minutes, units);
 
 CREATE TABLE rest_days (
