@@ -7,8 +7,10 @@ pub mod completions;
 pub mod config_cmd;
 pub mod demo;
 pub mod edit;
+pub mod heatmap;
 pub mod lifecycle;
 pub mod list;
+pub mod next;
 pub mod odds;
 pub mod pledge;
 pub mod remind;
@@ -48,6 +50,8 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Remind(args) => return remind::run(ctx, &args),
         Command::Rest(args) => rest::run(ctx, &args)?,
         Command::Streak(args) => streak::run(ctx, &args)?,
+        Command::Heatmap(args) => heatmap::run(ctx, &args)?,
+        Command::Next => next::run(ctx)?,
         Command::Report(args) => report::run(ctx, &args)?,
         Command::Pledge(args) => pledge::run(ctx, &args)?,
         Command::Settle(args) => pledge::settle(ctx, &args)?,

@@ -2,6 +2,8 @@
 //! serialised by `Out::json_doc`.
 
 pub mod commitments;
+pub mod heatmap;
+pub mod next;
 pub mod odds;
 pub mod period;
 pub mod records;

@@ -1,6 +1,8 @@
 //! Report structs (serialised as-is for `--json`), built from store rows and
 //! domain functions. Rendering them is `render`'s job.
 
+pub mod heatmap;
+pub mod next;
 pub mod odds;
 pub mod period;
 pub mod pledges;

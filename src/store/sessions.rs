@@ -142,6 +142,29 @@ pub fn day_minutes(conn: &Connection, scope: &Scope) -> Result<BTreeMap<NaiveDat
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Minutes per study day in a scope within [from, to]. Each scope gets the
+/// query its index serves: `sessions_day` covers the whole record,
+/// `sessions_item_day` a few items (`SCOPE_SQL`'s OR would hide it).
+pub fn day_minutes_between(
+    conn: &Connection,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeMap<NaiveDate, i64>> {
+    let filter = match scope {
+        Scope::All => "?1 IS NULL",
+        Scope::Items(_) => "item_id IN (SELECT value FROM json_each(?1))",
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT study_day, sum(minutes) FROM sessions WHERE {filter} AND study_day BETWEEN ?2 AND ?3
+         GROUP BY study_day ORDER BY study_day"
+    ))?;
+    let rows = stmt.query_map(params![scope.param(), date_text(from), date_text(to)], |r| {
+        Ok((parse_day(&r.get::<_, String>(0)?)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Minutes and units per study day in a scope within [from, to].
 pub fn day_amounts(
     conn: &Connection,

@@ -9,6 +9,8 @@ mod errors;
 mod examples;
 mod files;
 mod fuzz;
+mod heatmap;
+mod next;
 mod records;
 mod reliability;
 mod report;
