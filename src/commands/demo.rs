@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rusqlite::Connection;
 
 use crate::Ctx;
-use crate::cli::{OddsArgs, ReportArgs, ReportFormat, StatusArgs, StreakArgs};
+use crate::cli::{HeatmapArgs, OddsArgs, ReportArgs, ReportFormat, StatusArgs, StreakArgs};
 use crate::clock::{Clock, Zone};
 use crate::config::Config;
 use crate::domain::money::Money;
@@ -46,7 +46,10 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     super::odds::run(&mut demo, &OddsArgs { reference: None, explain: false })?;
     section(&mut demo, "$ learnlog odds ml --explain")?;
     super::odds::run(&mut demo, &OddsArgs { reference: Some("ml".into()), explain: true })?;
-    // HEATMAP-NEXT
+    section(&mut demo, "$ learnlog heatmap")?;
+    super::heatmap::run(&mut demo, &HeatmapArgs { reference: None, weeks: None, year: None })?;
+    section(&mut demo, "$ learnlog next")?;
+    super::next::run(&mut demo)?;
     section(&mut demo, "$ learnlog report --last-week")?;
     super::report::run(&mut demo, &last_week_report())?;
     demo.out.flush()?;
