@@ -511,7 +511,16 @@ fn demo_is_deterministic_and_never_touches_the_real_database() {
     let env = TestEnv::new();
     let first = env.run(&["demo"]).ok();
     assert!(!env.db_path().exists(), "demo created the user's database");
-    for section in ["$ learnlog status", "$ learnlog status --short", "$ learnlog streak"] {
+    for section in [
+        "$ learnlog status",
+        "$ learnlog status --short",
+        "$ learnlog streak",
+        "$ learnlog odds",
+        "$ learnlog odds ml --explain",
+        "$ learnlog heatmap",
+        "$ learnlog next",
+        "$ learnlog report --last-week",
+    ] {
         assert!(first.stdout.contains(section), "demo lacks `{section}`:\n{}", first.stdout);
     }
     let second = env.run_at("2030-01-01T00:00:00Z", &["demo"]).ok();
