@@ -67,13 +67,22 @@ impl Out {
 
     /// One line of normal output.
     pub fn line(&mut self, text: impl AsRef<str>) -> Result<()> {
-        writeln!(self.stdout, "{}", text.as_ref())?;
+        let text = self.terminal_safe(text.as_ref());
+        writeln!(self.stdout, "{text}")?;
         Ok(())
     }
 
     /// Text as it is (already ends in a newline where it should).
     pub fn text(&mut self, text: impl AsRef<str>) -> Result<()> {
-        self.stdout.write_all(text.as_ref().as_bytes())?;
+        let text = self.terminal_safe(text.as_ref());
+        self.stdout.write_all(text.as_bytes())?;
+        Ok(())
+    }
+
+    /// A data format (CSV, iCalendar, JSON Resume) written byte for byte:
+    /// its own escaping rules apply, not the terminal's.
+    pub fn raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.stdout.write_all(bytes)?;
         Ok(())
     }
 
@@ -84,7 +93,8 @@ impl Out {
 
     /// A note on stderr (hints, warnings) that never mixes into piped data.
     pub fn note(&mut self, text: impl AsRef<str>) -> Result<()> {
-        writeln!(self.stderr, "{}", text.as_ref())?;
+        let text = self.terminal_safe(text.as_ref());
+        writeln!(self.stderr, "{text}")?;
         Ok(())
     }
 
@@ -123,6 +133,7 @@ impl Out {
     /// Prints a table, trimming the padding comfy-table leaves at line ends.
     pub fn print_table(&mut self, table: &Table) -> Result<()> {
         for line in table.lines() {
+            let line = self.terminal_safe(&line);
             writeln!(self.stdout, "{}", line.trim_end())?;
         }
         Ok(())
@@ -131,6 +142,31 @@ impl Out {
     pub fn flush(&mut self) -> Result<()> {
         self.stdout.flush()?;
         Ok(())
+    }
+
+    /// Text made safe for a terminal: a title or note could carry escape
+    /// sequences or a carriage return that rewrite the screen. Control
+    /// characters other than newline and tab become U+FFFD; escape sequences
+    /// survive only as the colour codes learnlog itself writes, with colour on.
+    pub fn terminal_safe<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let replacement = if self.unicode { '\u{FFFD}' } else { '?' };
+        let mut safe = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if c == '\x1b' && self.color {
+                if let Some(length) = sgr_length(rest) {
+                    safe.push_str(&rest[..length]);
+                    rest = &rest[length..];
+                    continue;
+                }
+            }
+            safe.push(if c.is_control() && c != '\n' && c != '\t' { replacement } else { c });
+            rest = &rest[c.len_utf8()..];
+        }
+        std::borrow::Cow::Owned(safe)
     }
 
     /// Bold text, when colour is on.
@@ -167,6 +203,13 @@ impl Out {
 /// Borderless columns with a dashed line under the header.
 const TABLE_STYLE: TableStyle =
     comfy_table::presets::NOTHING.header_separator(LineStyle::none().fill('-').junction(' '));
+
+/// The length of a colour code (`ESC [ digits ; … m`) at the start of `text`.
+fn sgr_length(text: &str) -> Option<usize> {
+    let body = text.strip_prefix("\x1b[")?;
+    let digits = body.chars().take_while(|c| c.is_ascii_digit() || *c == ';').count();
+    body[digits..].starts_with('m').then_some(2 + digits + 1)
+}
 
 fn header_cell(text: &str, color: bool) -> comfy_table::Cell {
     let cell = comfy_table::Cell::new(text);

@@ -18,13 +18,13 @@ pub fn run(mut out: Out, args: &CompletionsArgs) -> Result<()> {
     };
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "learnlog", &mut buffer);
-    out.text(String::from_utf8_lossy(&buffer))?;
+    out.raw(&buffer)?;
     out.flush()
 }
 
 pub fn man(mut out: Out) -> Result<()> {
     let mut buffer = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut buffer)?;
-    out.text(String::from_utf8_lossy(&buffer))?;
+    out.raw(&buffer)?;
     out.flush()
 }

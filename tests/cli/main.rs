@@ -10,6 +10,7 @@ mod examples;
 mod files;
 mod fuzz;
 mod heatmap;
+mod hostile;
 mod next;
 mod records;
 mod reliability;

@@ -1,0 +1,101 @@
+//! Hostile text in titles and notes (quotes, newlines, control characters,
+//! formulas, Markdown, very long strings) goes through every report and
+//! export without breaking its format.
+
+use crate::common::TestEnv;
+
+const NASTY: &[&str] = &[
+    "=cmd|' /C calc'!A0",
+    "quote \" and 'single' and `tick`",
+    "line one\nline two\r\nline three",
+    "tab\there and bell\x07 and escape \x1b[31mred\x1b[0m",
+    "| pipe | table | *bold* _em_ [link](http://x) # heading",
+    "semi;colon,comma\\backslash",
+    "+plus -minus @at",
+];
+
+fn env_with_nasty_records() -> TestEnv {
+    let env = TestEnv::new();
+    let long = "long ".repeat(2000);
+    for (i, title) in NASTY.iter().chain(std::iter::once(&long.as_str())).enumerate() {
+        let slug = format!("n{i}");
+        env.run_at(
+            "2026-11-02T09:00:00Z",
+            &["add", "course", title, "--slug", &slug, "--units", "5", "--deadline", "2026-12-20"],
+        )
+        .ok();
+        env.checkin_on("2026-11-20", &[&slug, "20m", "--note", title, "--units", "1"]);
+    }
+    env.run_at("2026-11-02T09:00:00Z", &["add", "project", NASTY[4], "--slug", "p", "--skills", "a|b,c\nd"]).ok();
+    env.run(&["pledge", "n0", "1h/week", "--stake", NASTY[3], "--referee", NASTY[2]]).ok();
+    env.run(&["done", "n1", "--credential", "https://x.test/\"<>", "--score", "90"]).ok();
+    env
+}
+
+/// No raw control character but newline (and tab, which tables and TSV-like text keep) reaches the terminal.
+fn assert_no_control(text: &str, what: &str) {
+    for c in text.chars() {
+        assert!(!c.is_control() || c == '\n' || c == '\t', "{what} printed a raw control character {c:?}");
+    }
+}
+
+#[test]
+fn reports_keep_their_shape() {
+    let env = env_with_nasty_records();
+    for args in [
+        &["list", "courses", "--all"][..],
+        &["list", "sessions"],
+        &["list", "pledges"],
+        &["show", "n3"],
+        &["status"],
+        &["odds", "--explain"],
+        &["report", "--month"],
+        &["next"],
+        &["heatmap"],
+    ] {
+        let run = env.run(args).ok();
+        assert_no_control(&run.stdout, &args.join(" "));
+    }
+    // JSON stays valid JSON with the text intact.
+    let list = env.run(&["list", "courses", "--all", "--json"]).ok().json();
+    let titles: Vec<&str> = list.as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+    for nasty in NASTY {
+        assert!(titles.contains(nasty), "{nasty:?} did not round-trip through list --json");
+    }
+    let report = env.run(&["report", "--month", "--json"]).ok().json();
+    assert!(report["items"].as_array().unwrap().len() >= NASTY.len());
+}
+
+#[test]
+fn markdown_report_cannot_be_broken_by_a_title() {
+    let env = env_with_nasty_records();
+    let markdown = env.run(&["report", "--month", "--format", "markdown"]).ok().stdout;
+    assert_no_control(&markdown, "report --format markdown");
+    // Every table row has the same number of unescaped pipes as its header.
+    let mut header_pipes = None;
+    for line in markdown.lines() {
+        if !line.starts_with('|') {
+            header_pipes = None;
+            continue;
+        }
+        let pipes = unescaped_pipes(line);
+        match header_pipes {
+            None => header_pipes = Some(pipes),
+            Some(expected) => assert_eq!(pipes, expected, "a title broke a table row: {line}"),
+        }
+    }
+    assert!(!markdown.lines().any(|l| l.starts_with("# heading") || l.starts_with("line two")), "{markdown}");
+}
+
+fn unescaped_pipes(line: &str) -> usize {
+    let mut count = 0;
+    let mut escaped = false;
+    for c in line.chars() {
+        match (escaped, c) {
+            (false, '\\') => escaped = true,
+            (false, '|') => count += 1,
+            _ => escaped = false,
+        }
+    }
+    count
+}
