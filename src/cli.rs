@@ -627,9 +627,9 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
-    /// The table, for csv
-    #[arg(long, value_enum, default_value_t = ExportTable::Sessions)]
-    pub table: ExportTable,
+    /// The table, for csv (default: sessions)
+    #[arg(long, value_enum)]
+    pub table: Option<ExportTable>,
     /// Write to this file instead of stdout
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

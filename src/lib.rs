@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod interop;
 pub mod output;
 pub mod render;
 pub mod report;

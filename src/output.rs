@@ -139,6 +139,14 @@ impl Out {
         Ok(())
     }
 
+    /// A progress line on stderr for long work of `total` steps. It shows
+    /// only when stderr is a terminal and the work is large, so piped or
+    /// logged output never fills with carriage returns.
+    pub fn progress(&self, label: &str, total: usize) -> Progress {
+        let shown = total >= PROGRESS_MIN_STEPS && io::stderr().is_terminal();
+        Progress { label: label.to_string(), total, shown, last_percent: None }
+    }
+
     pub fn flush(&mut self) -> Result<()> {
         self.stdout.flush()?;
         Ok(())
@@ -197,6 +205,49 @@ impl Out {
     /// The separator between parts of a one-line summary.
     pub fn dot(&self) -> &'static str {
         if self.unicode { " · " } else { " | " }
+    }
+}
+
+/// Work smaller than this finishes before a progress line could help.
+const PROGRESS_MIN_STEPS: usize = 2000;
+
+/// A `label: done/total (pct %)` line redrawn in place on stderr.
+pub struct Progress {
+    label: String,
+    total: usize,
+    shown: bool,
+    last_percent: Option<usize>,
+}
+
+impl Progress {
+    /// `done` steps of the total are finished; redraws when the percentage moves.
+    pub fn tick(&mut self, done: usize) {
+        if !self.shown || self.total == 0 {
+            return;
+        }
+        let percent = done.min(self.total) * 100 / self.total;
+        if self.last_percent == Some(percent) {
+            return;
+        }
+        self.last_percent = Some(percent);
+        let mut stderr = io::stderr().lock();
+        // A failed progress write must not fail the work it reports on.
+        let _ = write!(stderr, "\r{}: {done}/{} ({percent} %)", self.label, self.total);
+        let _ = stderr.flush();
+    }
+
+    /// Clears the line.
+    pub fn finish(&mut self) {
+        if self.shown && self.last_percent.is_some() {
+            let _ = write!(io::stderr().lock(), "\r\x1b[2K");
+        }
+        self.shown = false;
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 

@@ -2,17 +2,21 @@
 //! computes through `domain`, and prints through `render`/`Out`.
 
 pub mod add;
+pub mod backup;
 pub mod checkin;
 pub mod completions;
 pub mod config_cmd;
 pub mod demo;
 pub mod edit;
+pub mod export;
 pub mod heatmap;
+pub mod import;
 pub mod lifecycle;
 pub mod list;
 pub mod next;
 pub mod odds;
 pub mod pledge;
+pub mod portfolio;
 pub mod remind;
 pub mod report;
 pub mod rest;
@@ -59,6 +63,10 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Init => init(ctx)?,
         Command::Config(args) => config_cmd::run(ctx, &args)?,
         Command::Demo => demo::run(ctx)?,
+        Command::Export(args) => export::run(ctx, &args)?,
+        Command::Import(args) => import::run(ctx, &args)?,
+        Command::Backup(args) => backup::run(ctx, &args)?,
+        Command::Portfolio(args) => portfolio::run(ctx, &args)?,
         Command::Completions(_) | Command::Man => {}
         other => return Err(not_yet(&other)),
     }

@@ -9,6 +9,7 @@ pub mod parse;
 pub mod pledge;
 pub mod records;
 pub mod slug;
+pub mod snapshot;
 pub mod streak;
 
 /// Input that cannot be understood: a message and, where useful, a hint.

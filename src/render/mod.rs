@@ -6,6 +6,7 @@ pub mod heatmap;
 pub mod next;
 pub mod odds;
 pub mod period;
+pub mod portfolio;
 pub mod records;
 pub mod status;
 

@@ -6,6 +6,7 @@ pub mod next;
 pub mod odds;
 pub mod period;
 pub mod pledges;
+pub mod portfolio;
 pub mod records;
 pub mod status;
 pub mod streak;

@@ -6,6 +6,7 @@ pub mod items;
 pub mod pledges;
 pub mod rest;
 pub mod sessions;
+pub mod snapshot;
 pub mod undo;
 
 use std::path::{Path, PathBuf};
@@ -164,6 +165,15 @@ impl Db {
         let value = work(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
         Ok(value)
+    }
+
+    /// Runs `work` in a transaction that is always rolled back: what a
+    /// change would do, with nothing written (`import --dry-run`).
+    pub fn rehearse<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| describe(&self.path, e.into()))?;
+        let value = work(&tx);
+        tx.rollback().map_err(|e| describe(&self.path, e.into()))?;
+        value
     }
 
     /// Copies the database with SQLite's online backup API (safe while others write).

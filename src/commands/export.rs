@@ -1,0 +1,96 @@
+//! `learnlog export [--format json|csv|ics] [--table T] [--out FILE] [--force]`.
+
+use anyhow::Result;
+
+use super::write_atomically;
+use crate::Ctx;
+use crate::cli::{ExportArgs, ExportFormat, ExportTable};
+use crate::domain::records::Kind;
+use crate::error::{user, user_hint};
+use crate::interop;
+use crate::report;
+use crate::report::records::ItemView;
+use crate::store;
+use crate::store::sessions::Scope;
+
+pub fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
+    if args.table.is_some() && args.format != ExportFormat::Csv {
+        return Err(user_hint("--table is for --format csv", "json and ics exports hold every record"));
+    }
+    // Refuse before any work, so nothing is read or written in vain.
+    if let Some(path) = &args.out {
+        refuse_overwrite(path, args.force)?;
+    }
+    let (text, what) = match args.format {
+        ExportFormat::Json => {
+            let snapshot = store::snapshot::read(ctx.read_db()?.conn())?;
+            let what = format!("{} records", snapshot.len());
+            (interop::json::write(&snapshot, ctx.clock.now())?, what)
+        }
+        ExportFormat::Csv => {
+            let table = args.table.unwrap_or(ExportTable::Sessions);
+            let rows = csv_table(ctx, table)?;
+            let what = format!("{} {} rows", rows.rows.len(), table_name(table));
+            (interop::csv::write(&rows)?, what)
+        }
+        ExportFormat::Ics => {
+            let conn = ctx.read_db()?.conn();
+            let items = store::items::list(conn, None)?;
+            let sessions = store::sessions::list(conn, &Scope::All, None, None)?;
+            let todos = items.iter().filter(|i| i.due_date.is_some()).count();
+            let events = sessions.iter().filter(|s| s.started_at.is_some()).count();
+            (interop::ics::calendar(&items, &sessions), format!("{todos} deadlines and {events} sessions"))
+        }
+    };
+    match &args.out {
+        None => ctx.out.text(text),
+        Some(path) => {
+            // Checked again: the file may have appeared while we read.
+            refuse_overwrite(path, args.force)?;
+            write_atomically(path, text.as_bytes())?;
+            ctx.out.done(format!("Exported {what} to {}.", path.display()))
+        }
+    }
+}
+
+fn refuse_overwrite(path: &std::path::Path, force: bool) -> Result<()> {
+    if path.is_dir() {
+        return Err(user(format!("{} is a directory", path.display())));
+    }
+    if path.exists() && !force {
+        return Err(user_hint(format!("{} already exists", path.display()), "pass --force to overwrite it"));
+    }
+    Ok(())
+}
+
+fn table_name(table: ExportTable) -> &'static str {
+    match table {
+        ExportTable::Sessions => "session",
+        ExportTable::Courses => "course",
+        ExportTable::Projects => "project",
+        ExportTable::Goals => "goal",
+        ExportTable::Pledges => "pledge",
+    }
+}
+
+fn csv_table(ctx: &mut Ctx, table: ExportTable) -> Result<interop::csv::Table> {
+    let kind = match table {
+        ExportTable::Sessions => {
+            let sessions = store::sessions::list(ctx.read_db()?.conn(), &Scope::All, None, None)?;
+            return Ok(interop::csv::sessions(&sessions));
+        }
+        ExportTable::Pledges => {
+            let book = report::pledges::build(ctx)?;
+            return Ok(interop::csv::pledges(&book.pledges));
+        }
+        ExportTable::Courses => Kind::Course,
+        ExportTable::Projects => Kind::Project,
+        ExportTable::Goals => Kind::Goal,
+    };
+    let conn = ctx.read_db()?.conn();
+    let views = store::items::list(conn, Some(kind))?
+        .into_iter()
+        .map(|item| ItemView::build(conn, item))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(interop::csv::items(kind, &views))
+}

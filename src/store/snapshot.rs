@@ -1,0 +1,606 @@
+//! The whole database as a [`Snapshot`] (references by UUID), and merging
+//! a snapshot into the database: upsert by UUID, the newer `updated_at`
+//! wins, so merging the same snapshot twice changes nothing.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::{date_text, instant_text, opt_day, parse_day, parse_instant};
+use crate::domain::money::Money;
+use crate::domain::records::{Item, Kind, Session};
+use crate::domain::slug::unique_slug;
+use crate::domain::snapshot::{
+    ItemRecord, PledgeRecord, RateRecord, RestDayRecord, SessionRecord, SettlementRecord, Snapshot,
+};
+use crate::error::user;
+use crate::store::{items, rest, sessions};
+
+// ---- reading ----------------------------------------------------------------
+
+/// Every record, in a deterministic order: items and pledges in the order
+/// they were added, sessions by study day, rest days by day, rate changes in
+/// the order they were made.
+pub fn read(conn: &Connection) -> Result<Snapshot> {
+    let all_items = items::list(conn, None)?;
+    let uuid_of: HashMap<i64, String> = all_items.iter().map(|i| (i.id, i.uuid.clone())).collect();
+    let mut snapshot = Snapshot::default();
+    for item in &all_items {
+        let mut courses: Vec<String> = item.course_ids.iter().filter_map(|id| uuid_of.get(id).cloned()).collect();
+        courses.sort();
+        let record = ItemRecord {
+            uuid: item.uuid.clone(),
+            slug: item.slug.clone(),
+            title: item.title.clone(),
+            status: item.status.clone(),
+            goal: item.goal_id.and_then(|id| uuid_of.get(&id).cloned()),
+            url: item.url.clone(),
+            description: item.description.clone(),
+            platform: item.platform.clone(),
+            track: item.track.clone(),
+            price: item.price.clone(),
+            units_total: item.units_total,
+            unit_name: item.unit_name.clone(),
+            weeks: item.weeks,
+            start_date: item.start_date,
+            due_date: item.due_date,
+            intent: item.intent.clone(),
+            credential_url: item.credential_url.clone(),
+            score: item.score,
+            skills: item.skills.clone(),
+            courses,
+            ended_on: item.ended_on,
+            end_reason: item.end_reason.clone(),
+            created_at: item.created_at,
+            updated_at: item.updated_at,
+        };
+        match item.kind {
+            Kind::Goal => snapshot.goals.push(record),
+            Kind::Course => snapshot.courses.push(record),
+            Kind::Project => snapshot.projects.push(record),
+        }
+    }
+    for s in sessions::list(conn, &sessions::Scope::All, None, None)? {
+        snapshot.sessions.push(SessionRecord {
+            uuid: s.uuid,
+            target: s.item_id.and_then(|id| uuid_of.get(&id).cloned()),
+            study_day: s.study_day,
+            started_at: s.started_at,
+            utc_offset: s.utc_offset,
+            minutes: s.minutes,
+            units: s.units,
+            note: s.note,
+            level: s.level,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        });
+    }
+    for r in rest::list(conn)? {
+        snapshot.rest_days.push(RestDayRecord {
+            uuid: r.uuid,
+            day: r.day,
+            reason: r.reason,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        });
+    }
+    snapshot.pledges = read_pledges(conn, &uuid_of)?;
+    Ok(snapshot)
+}
+
+fn read_pledges(conn: &Connection, uuid_of: &HashMap<i64, String>) -> Result<Vec<PledgeRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, uuid, item_id, stake, stake_minor, currency, referee, from_date, until_date, created_at, updated_at
+         FROM pledges ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let stake_amount = match (r.get::<_, Option<i64>>(4)?, r.get::<_, Option<String>>(5)?) {
+            (Some(minor), Some(currency)) => Some(Money { minor, currency }),
+            _ => None,
+        };
+        Ok((
+            r.get::<_, i64>(0)?,
+            PledgeRecord {
+                uuid: r.get(1)?,
+                target: r.get::<_, Option<i64>>(2)?.and_then(|id| uuid_of.get(&id).cloned()),
+                stake: r.get(3)?,
+                stake_amount,
+                referee: r.get(6)?,
+                from: parse_day(&r.get::<_, String>(7)?)?,
+                until: opt_day(r.get(8)?)?,
+                rates: Vec::new(),
+                settlements: Vec::new(),
+                created_at: parse_instant(&r.get::<_, String>(9)?)?,
+                updated_at: parse_instant(&r.get::<_, String>(10)?)?,
+            },
+        ))
+    })?;
+    let mut pledges: Vec<(i64, PledgeRecord)> = rows.collect::<rusqlite::Result<_>>()?;
+    let index: HashMap<i64, usize> = pledges.iter().enumerate().map(|(at, (id, _))| (*id, at)).collect();
+
+    let mut stmt = conn.prepare(
+        "SELECT pledge_id, uuid, rate, effective_from, created_at, updated_at FROM pledge_rates ORDER BY pledge_id, id",
+    )?;
+    let rates = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            RateRecord {
+                uuid: r.get(1)?,
+                rate: r.get(2)?,
+                effective_from: parse_day(&r.get::<_, String>(3)?)?,
+                created_at: parse_instant(&r.get::<_, String>(4)?)?,
+                updated_at: parse_instant(&r.get::<_, String>(5)?)?,
+            },
+        ))
+    })?;
+    for rate in rates {
+        let (pledge_id, rate) = rate?;
+        if let Some(at) = index.get(&pledge_id) {
+            pledges[*at].1.rates.push(rate);
+        }
+    }
+
+    let mut stmt = conn.prepare(
+        "SELECT pledge_id, uuid, period_start, settled_on, note, created_at, updated_at FROM settlements
+         ORDER BY pledge_id, period_start, id",
+    )?;
+    let settlements = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            SettlementRecord {
+                uuid: r.get(1)?,
+                period_start: parse_day(&r.get::<_, String>(2)?)?,
+                settled_on: parse_day(&r.get::<_, String>(3)?)?,
+                note: r.get(4)?,
+                created_at: parse_instant(&r.get::<_, String>(5)?)?,
+                updated_at: parse_instant(&r.get::<_, String>(6)?)?,
+            },
+        ))
+    })?;
+    for settlement in settlements {
+        let (pledge_id, settlement) = settlement?;
+        if let Some(at) = index.get(&pledge_id) {
+            pledges[*at].1.settlements.push(settlement);
+        }
+    }
+    Ok(pledges.into_iter().map(|(_, p)| p).collect())
+}
+
+// ---- merging ----------------------------------------------------------------
+
+/// What a merge did to one kind of record.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub added: usize,
+    pub updated: usize,
+    /// Already there and as new (or newer) here.
+    pub unchanged: usize,
+}
+
+impl Counts {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Added => self.added += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// An imported record whose slug was taken by another one here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Renamed {
+    pub kind: Kind,
+    pub uuid: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// What a merge did (or, rehearsed, would do).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct MergeReport {
+    pub goals: Counts,
+    pub courses: Counts,
+    pub projects: Counts,
+    pub sessions: Counts,
+    pub rest_days: Counts,
+    pub pledges: Counts,
+    pub rates: Counts,
+    pub settlements: Counts,
+    pub renamed: Vec<Renamed>,
+}
+
+impl MergeReport {
+    /// Each kind with its label, in a fixed order.
+    pub fn tables(&self) -> [(&'static str, Counts); 8] {
+        [
+            ("goals", self.goals),
+            ("courses", self.courses),
+            ("projects", self.projects),
+            ("sessions", self.sessions),
+            ("rest days", self.rest_days),
+            ("pledges", self.pledges),
+            ("rate changes", self.rates),
+            ("settlements", self.settlements),
+        ]
+    }
+
+    pub fn total(&self) -> Counts {
+        self.tables().iter().fold(Counts::default(), |sum, (_, c)| Counts {
+            added: sum.added + c.added,
+            updated: sum.updated + c.updated,
+            unchanged: sum.unchanged + c.unchanged,
+        })
+    }
+
+    /// Whether the merge changed anything.
+    pub fn changed(&self) -> bool {
+        let total = self.total();
+        total.added + total.updated > 0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// What is known of the items while merging: UUID → (id, kind), slug → UUID.
+struct ItemIndex {
+    by_uuid: HashMap<String, (i64, Kind, String)>,
+    slug_owner: HashMap<String, String>,
+}
+
+impl ItemIndex {
+    fn load(conn: &Connection) -> Result<ItemIndex> {
+        let mut stmt = conn.prepare("SELECT id, uuid, kind, slug FROM items")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        let mut index = ItemIndex { by_uuid: HashMap::new(), slug_owner: HashMap::new() };
+        for row in rows {
+            let (id, uuid, kind, slug) = row?;
+            let kind = Kind::parse(&kind).unwrap_or(Kind::Course);
+            index.slug_owner.insert(slug.clone(), uuid.clone());
+            index.by_uuid.insert(uuid, (id, kind, slug));
+        }
+        Ok(index)
+    }
+
+    /// The id of the item `uuid`, which `what` refers to and must be one of `kinds`.
+    fn id(&self, uuid: &str, kinds: &[Kind], what: &str) -> Result<i64> {
+        match self.by_uuid.get(uuid) {
+            Some((id, kind, _)) if kinds.contains(kind) => Ok(*id),
+            Some((_, kind, slug)) => Err(user(format!("{what} refers to {kind} {slug} ({uuid}), which is not a {}", kinds_text(kinds)))),
+            None => Err(user(format!("{what} refers to {uuid}, which is neither in the file nor in the database"))),
+        }
+    }
+
+    fn remember(&mut self, id: i64, uuid: &str, kind: Kind, slug: &str) {
+        if let Some((_, _, old_slug)) = self.by_uuid.get(uuid) {
+            if self.slug_owner.get(old_slug).is_some_and(|owner| owner == uuid) {
+                self.slug_owner.remove(old_slug);
+            }
+        }
+        self.slug_owner.insert(slug.to_string(), uuid.to_string());
+        self.by_uuid.insert(uuid.to_string(), (id, kind, slug.to_string()));
+    }
+
+    /// `slug`, or the first free variant of it when another item has it.
+    fn free_slug(&self, slug: &str, uuid: &str) -> String {
+        unique_slug(slug, |candidate| self.slug_owner.get(candidate).is_some_and(|owner| owner != uuid))
+    }
+}
+
+fn kinds_text(kinds: &[Kind]) -> String {
+    kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")
+}
+
+/// Merges `snapshot` into the database inside the caller's transaction.
+/// `progress` is told how many records have been merged so far.
+pub fn merge(conn: &Connection, snapshot: &Snapshot, progress: &mut dyn FnMut(usize)) -> Result<MergeReport> {
+    let mut report = MergeReport::default();
+    let mut index = ItemIndex::load(conn)?;
+    let mut done = 0usize;
+    for (kind, records) in [(Kind::Goal, &snapshot.goals), (Kind::Course, &snapshot.courses), (Kind::Project, &snapshot.projects)]
+    {
+        for record in records {
+            let outcome = merge_item(conn, kind, record, &mut index, &mut report.renamed)?;
+            match kind {
+                Kind::Goal => report.goals.count(outcome),
+                Kind::Course => report.courses.count(outcome),
+                Kind::Project => report.projects.count(outcome),
+            }
+            done += 1;
+            progress(done);
+        }
+    }
+    for record in &snapshot.sessions {
+        report.sessions.count(merge_session(conn, record, &index)?);
+        done += 1;
+        progress(done);
+    }
+    for record in &snapshot.rest_days {
+        report.rest_days.count(merge_rest_day(conn, record)?);
+        done += 1;
+        progress(done);
+    }
+    for record in &snapshot.pledges {
+        let (pledge_id, outcome) = merge_pledge(conn, record, &index)?;
+        report.pledges.count(outcome);
+        for rate in &record.rates {
+            report.rates.count(merge_rate(conn, pledge_id, rate)?);
+        }
+        for settlement in &record.settlements {
+            report.settlements.count(merge_settlement(conn, pledge_id, settlement)?);
+        }
+        done += 1 + record.rates.len() + record.settlements.len();
+        progress(done);
+    }
+    Ok(report)
+}
+
+/// Whether a stored record at `stored` gives way to an incoming one at `incoming`.
+fn incoming_is_newer(incoming: DateTime<Utc>, stored: DateTime<Utc>) -> bool {
+    incoming > stored
+}
+
+fn merge_item(conn: &Connection, kind: Kind, r: &ItemRecord, index: &mut ItemIndex, renamed: &mut Vec<Renamed>) -> Result<Outcome> {
+    let existing = items::by_uuid(conn, &r.uuid)?;
+    if let Some(stored) = &existing {
+        if stored.kind != kind {
+            return Err(user(format!(
+                "{} is a {} in the file but a {} ({}) in the database",
+                r.uuid, kind, stored.kind, stored.slug
+            )));
+        }
+        if !incoming_is_newer(r.updated_at, stored.updated_at) {
+            return Ok(Outcome::Unchanged);
+        }
+    }
+    let what = format!("{kind} {}", r.slug);
+    let goal_id = r.goal.as_deref().map(|uuid| index.id(uuid, &[Kind::Goal], &what)).transpose()?;
+    let course_ids = r.courses.iter().map(|uuid| index.id(uuid, &[Kind::Course], &what)).collect::<Result<Vec<i64>>>()?;
+    let slug = index.free_slug(&r.slug, &r.uuid);
+    let keeps_its_slug = existing.as_ref().is_some_and(|stored| stored.slug == slug);
+    if slug != r.slug && !keeps_its_slug {
+        renamed.push(Renamed { kind, uuid: r.uuid.clone(), from: r.slug.clone(), to: slug.clone() });
+    }
+    let mut item = Item {
+        id: existing.as_ref().map(|e| e.id).unwrap_or(0),
+        uuid: r.uuid.clone(),
+        kind,
+        slug,
+        title: r.title.clone(),
+        status: r.status.clone(),
+        goal: None,
+        goal_id,
+        url: r.url.clone(),
+        description: r.description.clone(),
+        platform: r.platform.clone(),
+        track: r.track.clone(),
+        price: r.price.clone(),
+        units_total: r.units_total,
+        unit_name: r.unit_name.clone(),
+        weeks: r.weeks,
+        start_date: r.start_date,
+        due_date: r.due_date,
+        intent: r.intent.clone(),
+        credential_url: r.credential_url.clone(),
+        score: r.score,
+        skills: r.skills.clone(),
+        courses: Vec::new(),
+        course_ids,
+        ended_on: r.ended_on,
+        end_reason: r.end_reason.clone(),
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    };
+    let outcome = match existing {
+        None => {
+            item.id = items::insert(conn, &item)?;
+            Outcome::Added
+        }
+        Some(_) => {
+            items::update(conn, &item)?;
+            Outcome::Updated
+        }
+    };
+    index.remember(item.id, &item.uuid, kind, &item.slug);
+    Ok(outcome)
+}
+
+fn merge_session(conn: &Connection, r: &SessionRecord, index: &ItemIndex) -> Result<Outcome> {
+    let existing = sessions::by_uuid(conn, &r.uuid)?;
+    if let Some(stored) = &existing {
+        if !incoming_is_newer(r.updated_at, stored.updated_at) {
+            return Ok(Outcome::Unchanged);
+        }
+    }
+    let what = format!("session {}", r.uuid);
+    let item_id = r.target.as_deref().map(|uuid| index.id(uuid, &[Kind::Course, Kind::Project], &what)).transpose()?;
+    let session = Session {
+        id: existing.as_ref().map(|e| e.id).unwrap_or(0),
+        uuid: r.uuid.clone(),
+        target: None,
+        item_id,
+        study_day: r.study_day,
+        started_at: r.started_at,
+        utc_offset: r.utc_offset,
+        minutes: r.minutes,
+        units: r.units,
+        note: r.note.clone(),
+        level: r.level.clone(),
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    };
+    Ok(match existing {
+        None => {
+            sessions::insert(conn, &session)?;
+            Outcome::Added
+        }
+        Some(_) => {
+            sessions::update(conn, &session)?;
+            Outcome::Updated
+        }
+    })
+}
+
+/// The id and `updated_at` of the row with this UUID in `table` (a fixed name).
+fn stored(conn: &Connection, table: &str, uuid: &str) -> Result<Option<(i64, DateTime<Utc>)>> {
+    let row: Option<(i64, String)> = conn
+        .prepare_cached(&format!("SELECT id, updated_at FROM {table} WHERE uuid = ?1"))?
+        .query_row([uuid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(id, at)| Ok((id, parse_instant(&at)?))).transpose()
+}
+
+fn merge_rest_day(conn: &Connection, r: &RestDayRecord) -> Result<Outcome> {
+    let existing = stored(conn, "rest_days", &r.uuid)?;
+    // A day can be declared once: another declaration of it already rests it.
+    let day_owner: Option<String> =
+        conn.query_row("SELECT uuid FROM rest_days WHERE day = ?1", [date_text(r.day)], |row| row.get(0)).optional()?;
+    if day_owner.is_some_and(|owner| owner != r.uuid) {
+        return Ok(Outcome::Unchanged);
+    }
+    match existing {
+        None => {
+            let rest_day = crate::domain::records::RestDay {
+                uuid: r.uuid.clone(),
+                day: r.day,
+                reason: r.reason.clone(),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            };
+            rest::insert(conn, &rest_day)?;
+            Ok(Outcome::Added)
+        }
+        Some((id, at)) if incoming_is_newer(r.updated_at, at) => {
+            conn.execute(
+                "UPDATE rest_days SET day = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1",
+                params![id, date_text(r.day), r.reason, instant_text(r.updated_at)],
+            )?;
+            Ok(Outcome::Updated)
+        }
+        Some(_) => Ok(Outcome::Unchanged),
+    }
+}
+
+fn merge_pledge(conn: &Connection, r: &PledgeRecord, index: &ItemIndex) -> Result<(i64, Outcome)> {
+    let existing = stored(conn, "pledges", &r.uuid)?;
+    if let Some((id, at)) = existing {
+        if !incoming_is_newer(r.updated_at, at) {
+            return Ok((id, Outcome::Unchanged));
+        }
+    }
+    let what = format!("pledge {}", r.uuid);
+    let item_id = r.target.as_deref().map(|uuid| index.id(uuid, &[Kind::Goal, Kind::Course, Kind::Project], &what)).transpose()?;
+    let stake_minor = r.stake_amount.as_ref().map(|m| m.minor);
+    let currency = r.stake_amount.as_ref().map(|m| m.currency.clone());
+    match existing {
+        None => {
+            conn.execute(
+                "INSERT INTO pledges (uuid, item_id, stake, stake_minor, currency, referee, from_date, until_date, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    r.uuid,
+                    item_id,
+                    r.stake,
+                    stake_minor,
+                    currency,
+                    r.referee,
+                    date_text(r.from),
+                    r.until.map(date_text),
+                    instant_text(r.created_at),
+                    instant_text(r.updated_at)
+                ],
+            )?;
+            Ok((conn.last_insert_rowid(), Outcome::Added))
+        }
+        Some((id, _)) => {
+            conn.execute(
+                "UPDATE pledges SET item_id = ?2, stake = ?3, stake_minor = ?4, currency = ?5, referee = ?6, from_date = ?7,
+                    until_date = ?8, updated_at = ?9 WHERE id = ?1",
+                params![
+                    id,
+                    item_id,
+                    r.stake,
+                    stake_minor,
+                    currency,
+                    r.referee,
+                    date_text(r.from),
+                    r.until.map(date_text),
+                    instant_text(r.updated_at)
+                ],
+            )?;
+            Ok((id, Outcome::Updated))
+        }
+    }
+}
+
+fn merge_rate(conn: &Connection, pledge_id: i64, r: &RateRecord) -> Result<Outcome> {
+    match stored(conn, "pledge_rates", &r.uuid)? {
+        None => {
+            conn.execute(
+                "INSERT INTO pledge_rates (uuid, pledge_id, rate, effective_from, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![r.uuid, pledge_id, r.rate, date_text(r.effective_from), instant_text(r.created_at), instant_text(r.updated_at)],
+            )?;
+            Ok(Outcome::Added)
+        }
+        Some((id, at)) if incoming_is_newer(r.updated_at, at) => {
+            conn.execute(
+                "UPDATE pledge_rates SET pledge_id = ?2, rate = ?3, effective_from = ?4, updated_at = ?5 WHERE id = ?1",
+                params![id, pledge_id, r.rate, date_text(r.effective_from), instant_text(r.updated_at)],
+            )?;
+            Ok(Outcome::Updated)
+        }
+        Some(_) => Ok(Outcome::Unchanged),
+    }
+}
+
+fn merge_settlement(conn: &Connection, pledge_id: i64, r: &SettlementRecord) -> Result<Outcome> {
+    // A period is settled once: another settlement of it already pays it.
+    let period_owner: Option<String> = conn
+        .query_row(
+            "SELECT uuid FROM settlements WHERE pledge_id = ?1 AND period_start = ?2",
+            params![pledge_id, date_text(r.period_start)],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if period_owner.is_some_and(|owner| owner != r.uuid) {
+        return Ok(Outcome::Unchanged);
+    }
+    match stored(conn, "settlements", &r.uuid)? {
+        None => {
+            conn.execute(
+                "INSERT INTO settlements (uuid, pledge_id, period_start, settled_on, note, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    r.uuid,
+                    pledge_id,
+                    date_text(r.period_start),
+                    date_text(r.settled_on),
+                    r.note,
+                    instant_text(r.created_at),
+                    instant_text(r.updated_at)
+                ],
+            )?;
+            Ok(Outcome::Added)
+        }
+        Some((id, at)) if incoming_is_newer(r.updated_at, at) => {
+            conn.execute(
+                "UPDATE settlements SET pledge_id = ?2, period_start = ?3, settled_on = ?4, note = ?5, updated_at = ?6
+                 WHERE id = ?1",
+                params![id, pledge_id, date_text(r.period_start), date_text(r.settled_on), r.note, instant_text(r.updated_at)],
+            )?;
+            Ok(Outcome::Updated)
+        }
+        Some(_) => Ok(Outcome::Unchanged),
+    }
+}
