@@ -93,8 +93,12 @@ fn read_input(path: &Path) -> Result<(String, String)> {
     }
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|err| match err.kind() {
-        std::io::ErrorKind::NotFound => user_hint(format!("{name} does not exist"), "give the path of an export file, or - for stdin"),
-        std::io::ErrorKind::IsADirectory => user_hint(format!("{name} is a directory"), "give the path of an export file"),
+        std::io::ErrorKind::NotFound => {
+            user_hint(format!("{name} does not exist"), "give the path of an export file, or - for stdin")
+        }
+        std::io::ErrorKind::IsADirectory => {
+            user_hint(format!("{name} is a directory"), "give the path of an export file")
+        }
         _ => anyhow::Error::new(err).context(format!("cannot read {name}")),
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
@@ -118,7 +122,12 @@ fn print(ctx: &mut Ctx, report: &ImportReport) -> Result<()> {
     let mut table = ctx.out.table(&["", "added", "updated", "unchanged"]);
     for (label, counts) in report.merge.tables() {
         if counts.added + counts.updated + counts.unchanged > 0 {
-            table.add_row(vec![label.to_string(), counts.added.to_string(), counts.updated.to_string(), counts.unchanged.to_string()]);
+            table.add_row(vec![
+                label.to_string(),
+                counts.added.to_string(),
+                counts.updated.to_string(),
+                counts.unchanged.to_string(),
+            ]);
         }
     }
     if report.dry_run {

@@ -301,10 +301,7 @@ mod tests {
     fn rfc_4180_quoting_and_line_ends() {
         let table = Table {
             header: vec!["a", "b"],
-            rows: vec![
-                vec![text("x, y"), text("say \"hi\"\nbye")],
-                vec![text("=1+1"), value(-5)],
-            ],
+            rows: vec![vec![text("x, y"), text("say \"hi\"\nbye")], vec![text("=1+1"), value(-5)]],
         };
         let out = write(&table).unwrap();
         assert_eq!(out, "a,b\r\n\"x, y\",\"say \"\"hi\"\"\nbye\"\r\n'=1+1,-5\r\n");

@@ -74,7 +74,9 @@ pub fn read(text: &str, name: &str) -> Result<Snapshot> {
     })?;
     if version > VERSION {
         return Err(user_hint(
-            format!("{name} is a learnlog export of format version {version}; this learnlog reads up to version {VERSION}"),
+            format!(
+                "{name} is a learnlog export of format version {version}; this learnlog reads up to version {VERSION}"
+            ),
             "it was written by a newer learnlog: upgrade learnlog to import it",
         ));
     }
@@ -101,7 +103,9 @@ fn records<T: DeserializeOwned>(document: &Map<String, Value>, key: &str, name: 
         Some(Value::Array(values)) => values
             .iter()
             .enumerate()
-            .map(|(at, value)| T::deserialize(value).map_err(|e| user_hint(format!("{name}: {key}[{at}]: {e}"), SHAPE_HINT)))
+            .map(|(at, value)| {
+                T::deserialize(value).map_err(|e| user_hint(format!("{name}: {key}[{at}]: {e}"), SHAPE_HINT))
+            })
             .collect(),
         Some(_) => Err(user_hint(format!("{name}: \"{key}\" must be an array"), SHAPE_HINT)),
     }
@@ -141,10 +145,10 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
         if session.minutes < 0 {
             return Err(format!("{place}: minutes must be 0 or more, not {}", session.minutes));
         }
-        if let Some(level) = &session.level {
-            if !BLOOM_LEVELS.contains(&level.as_str()) {
-                return Err(format!("{place}: unknown Bloom level '{level}' (use one of {})", BLOOM_LEVELS.join(", ")));
-            }
+        if let Some(level) = &session.level
+            && !BLOOM_LEVELS.contains(&level.as_str())
+        {
+            return Err(format!("{place}: unknown Bloom level '{level}' (use one of {})", BLOOM_LEVELS.join(", ")));
         }
         if !seen.insert(session.uuid.clone()) {
             return Err(format!("{place}: UUID {} appears twice", session.uuid));
@@ -176,27 +180,31 @@ fn validate_item(kind: Kind, item: &mut ItemRecord, place: &str) -> Result<(), S
     }
     let place = format!("{place} ({})", item.slug);
     if !kind.statuses().contains(&item.status.as_str()) {
-        return Err(format!("{place}: '{}' is not a {kind} status (use one of {})", item.status, kind.statuses().join(", ")));
+        return Err(format!(
+            "{place}: '{}' is not a {kind} status (use one of {})",
+            item.status,
+            kind.statuses().join(", ")
+        ));
     }
-    if let Some(track) = &item.track {
-        if !["audit", "verified"].contains(&track.as_str()) {
-            return Err(format!("{place}: track '{track}' is neither audit nor verified"));
-        }
+    if let Some(track) = &item.track
+        && !["audit", "verified"].contains(&track.as_str())
+    {
+        return Err(format!("{place}: track '{track}' is neither audit nor verified"));
     }
-    if let Some(intent) = &item.intent {
-        if !["complete", "explore"].contains(&intent.as_str()) {
-            return Err(format!("{place}: intent '{intent}' is neither complete nor explore"));
-        }
+    if let Some(intent) = &item.intent
+        && !["complete", "explore"].contains(&intent.as_str())
+    {
+        return Err(format!("{place}: intent '{intent}' is neither complete nor explore"));
     }
-    if let Some(price) = &item.price {
-        if !is_currency_code(&price.currency) || price.minor < 0 {
-            return Err(format!("{place}: the price must be 0 or more with a three-letter currency code"));
-        }
+    if let Some(price) = &item.price
+        && (!is_currency_code(&price.currency) || price.minor < 0)
+    {
+        return Err(format!("{place}: the price must be 0 or more with a three-letter currency code"));
     }
-    if let Some(score) = item.score {
-        if !score.is_finite() || score < 0.0 {
-            return Err(format!("{place}: the score must be 0 or more"));
-        }
+    if let Some(score) = item.score
+        && (!score.is_finite() || score < 0.0)
+    {
+        return Err(format!("{place}: the score must be 0 or more"));
     }
     if let Some(goal) = &mut item.goal {
         *goal = canonical_uuid(goal, &format!("{place}.goal"))?;
@@ -218,10 +226,10 @@ fn validate_pledge(pledge: &mut PledgeRecord, place: &str, seen: &mut HashSet<St
     if pledge.until.is_some_and(|until| until < pledge.from) {
         return Err(format!("{place}: it ends before it starts"));
     }
-    if let Some(amount) = &pledge.stake_amount {
-        if !is_currency_code(&amount.currency) {
-            return Err(format!("{place}: the stake amount needs a three-letter currency code"));
-        }
+    if let Some(amount) = &pledge.stake_amount
+        && !is_currency_code(&amount.currency)
+    {
+        return Err(format!("{place}: the stake amount needs a three-letter currency code"));
     }
     for (at, rate) in pledge.rates.iter_mut().enumerate() {
         let rate_place = format!("{place}.rates[{at}]");

@@ -137,7 +137,10 @@ pub fn uri(url: &str) -> Option<String> {
     let mut out = String::with_capacity(full.len());
     for (at, &b) in bytes.iter().enumerate() {
         let allowed = b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';')
+            || matches!(
+                b,
+                b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';'
+            )
             || matches!(b, b'=' | b':' | b'/' | b'?' | b'#' | b'@');
         let escape = b == b'%'
             && bytes.get(at + 1).is_some_and(u8::is_ascii_hexdigit)

@@ -68,18 +68,18 @@ pub fn parse(text: &str, name: &str) -> Result<Vec<Interval>> {
         let position = at + 1;
         let raw = RawInterval::deserialize(value)
             .map_err(|e| user_hint(format!("{name}: interval {position} is not a Timewarrior interval ({e})"), HINT))?;
-        let start_text = raw
-            .start
-            .ok_or_else(|| user_hint(format!("{name}: interval {position} has no start"), HINT))?;
-        let start = parse_instant(&start_text)
-            .ok_or_else(|| user_hint(format!("{name}: interval {position} has an invalid start '{start_text}'"), HINT))?;
-        let end = match raw.end {
-            Some(text) => Some(
-                parse_instant(&text)
-                    .ok_or_else(|| user_hint(format!("{name}: interval {position} has an invalid end '{text}'"), HINT))?,
-            ),
-            None => None,
-        };
+        let start_text =
+            raw.start.ok_or_else(|| user_hint(format!("{name}: interval {position} has no start"), HINT))?;
+        let start = parse_instant(&start_text).ok_or_else(|| {
+            user_hint(format!("{name}: interval {position} has an invalid start '{start_text}'"), HINT)
+        })?;
+        let end =
+            match raw.end {
+                Some(text) => Some(parse_instant(&text).ok_or_else(|| {
+                    user_hint(format!("{name}: interval {position} has an invalid end '{text}'"), HINT)
+                })?),
+                None => None,
+            };
         if end.is_some_and(|end| end < start) {
             return Err(user_hint(format!("{name}: interval {position} ends before it starts"), HINT));
         }

@@ -94,7 +94,11 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
                 .course_ids
                 .iter()
                 .filter_map(|id| by_id.get(id))
-                .map(|c| CourseLink { slug: c.item.slug.clone(), title: c.item.title.clone(), platform: c.item.platform.clone() })
+                .map(|c| CourseLink {
+                    slug: c.item.slug.clone(),
+                    title: c.item.title.clone(),
+                    platform: c.item.platform.clone(),
+                })
                 .collect();
             ProjectEntry {
                 slug: item.slug.clone(),
@@ -179,6 +183,8 @@ fn gather_skills(projects: &[ProjectEntry]) -> Vec<SkillEntry> {
             }
         }
     }
-    skills.sort_by(|a, b| b.projects.len().cmp(&a.projects.len()).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    skills.sort_by(|a, b| {
+        b.projects.len().cmp(&a.projects.len()).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
     skills
 }

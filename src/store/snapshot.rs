@@ -276,16 +276,18 @@ impl ItemIndex {
     fn id(&self, uuid: &str, kinds: &[Kind], what: &str) -> Result<i64> {
         match self.by_uuid.get(uuid) {
             Some((id, kind, _)) if kinds.contains(kind) => Ok(*id),
-            Some((_, kind, slug)) => Err(user(format!("{what} refers to {kind} {slug} ({uuid}), which is not a {}", kinds_text(kinds)))),
+            Some((_, kind, slug)) => {
+                Err(user(format!("{what} refers to {kind} {slug} ({uuid}), which is not a {}", kinds_text(kinds))))
+            }
             None => Err(user(format!("{what} refers to {uuid}, which is neither in the file nor in the database"))),
         }
     }
 
     fn remember(&mut self, id: i64, uuid: &str, kind: Kind, slug: &str) {
-        if let Some((_, _, old_slug)) = self.by_uuid.get(uuid) {
-            if self.slug_owner.get(old_slug).is_some_and(|owner| owner == uuid) {
-                self.slug_owner.remove(old_slug);
-            }
+        if let Some((_, _, old_slug)) = self.by_uuid.get(uuid)
+            && self.slug_owner.get(old_slug).is_some_and(|owner| owner == uuid)
+        {
+            self.slug_owner.remove(old_slug);
         }
         self.slug_owner.insert(slug.to_string(), uuid.to_string());
         self.by_uuid.insert(uuid.to_string(), (id, kind, slug.to_string()));
@@ -307,7 +309,8 @@ pub fn merge(conn: &Connection, snapshot: &Snapshot, progress: &mut dyn FnMut(us
     let mut report = MergeReport::default();
     let mut index = ItemIndex::load(conn)?;
     let mut done = 0usize;
-    for (kind, records) in [(Kind::Goal, &snapshot.goals), (Kind::Course, &snapshot.courses), (Kind::Project, &snapshot.projects)]
+    for (kind, records) in
+        [(Kind::Goal, &snapshot.goals), (Kind::Course, &snapshot.courses), (Kind::Project, &snapshot.projects)]
     {
         for record in records {
             let outcome = merge_item(conn, kind, record, &mut index, &mut report.renamed)?;
@@ -350,7 +353,13 @@ fn incoming_is_newer(incoming: DateTime<Utc>, stored: DateTime<Utc>) -> bool {
     incoming > stored
 }
 
-fn merge_item(conn: &Connection, kind: Kind, r: &ItemRecord, index: &mut ItemIndex, renamed: &mut Vec<Renamed>) -> Result<Outcome> {
+fn merge_item(
+    conn: &Connection,
+    kind: Kind,
+    r: &ItemRecord,
+    index: &mut ItemIndex,
+    renamed: &mut Vec<Renamed>,
+) -> Result<Outcome> {
     let existing = items::by_uuid(conn, &r.uuid)?;
     if let Some(stored) = &existing {
         if stored.kind != kind {
@@ -365,7 +374,8 @@ fn merge_item(conn: &Connection, kind: Kind, r: &ItemRecord, index: &mut ItemInd
     }
     let what = format!("{kind} {}", r.slug);
     let goal_id = r.goal.as_deref().map(|uuid| index.id(uuid, &[Kind::Goal], &what)).transpose()?;
-    let course_ids = r.courses.iter().map(|uuid| index.id(uuid, &[Kind::Course], &what)).collect::<Result<Vec<i64>>>()?;
+    let course_ids =
+        r.courses.iter().map(|uuid| index.id(uuid, &[Kind::Course], &what)).collect::<Result<Vec<i64>>>()?;
     let slug = index.free_slug(&r.slug, &r.uuid);
     let keeps_its_slug = existing.as_ref().is_some_and(|stored| stored.slug == slug);
     if slug != r.slug && !keeps_its_slug {
@@ -417,10 +427,10 @@ fn merge_item(conn: &Connection, kind: Kind, r: &ItemRecord, index: &mut ItemInd
 
 fn merge_session(conn: &Connection, r: &SessionRecord, index: &ItemIndex) -> Result<Outcome> {
     let existing = sessions::by_uuid(conn, &r.uuid)?;
-    if let Some(stored) = &existing {
-        if !incoming_is_newer(r.updated_at, stored.updated_at) {
-            return Ok(Outcome::Unchanged);
-        }
+    if let Some(stored) = &existing
+        && !incoming_is_newer(r.updated_at, stored.updated_at)
+    {
+        return Ok(Outcome::Unchanged);
     }
     let what = format!("session {}", r.uuid);
     let item_id = r.target.as_deref().map(|uuid| index.id(uuid, &[Kind::Course, Kind::Project], &what)).transpose()?;
@@ -493,13 +503,17 @@ fn merge_rest_day(conn: &Connection, r: &RestDayRecord) -> Result<Outcome> {
 
 fn merge_pledge(conn: &Connection, r: &PledgeRecord, index: &ItemIndex) -> Result<(i64, Outcome)> {
     let existing = stored(conn, "pledges", &r.uuid)?;
-    if let Some((id, at)) = existing {
-        if !incoming_is_newer(r.updated_at, at) {
-            return Ok((id, Outcome::Unchanged));
-        }
+    if let Some((id, at)) = existing
+        && !incoming_is_newer(r.updated_at, at)
+    {
+        return Ok((id, Outcome::Unchanged));
     }
     let what = format!("pledge {}", r.uuid);
-    let item_id = r.target.as_deref().map(|uuid| index.id(uuid, &[Kind::Goal, Kind::Course, Kind::Project], &what)).transpose()?;
+    let item_id = r
+        .target
+        .as_deref()
+        .map(|uuid| index.id(uuid, &[Kind::Goal, Kind::Course, Kind::Project], &what))
+        .transpose()?;
     let stake_minor = r.stake_amount.as_ref().map(|m| m.minor);
     let currency = r.stake_amount.as_ref().map(|m| m.currency.clone());
     match existing {
@@ -549,7 +563,14 @@ fn merge_rate(conn: &Connection, pledge_id: i64, r: &RateRecord) -> Result<Outco
             conn.execute(
                 "INSERT INTO pledge_rates (uuid, pledge_id, rate, effective_from, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![r.uuid, pledge_id, r.rate, date_text(r.effective_from), instant_text(r.created_at), instant_text(r.updated_at)],
+                params![
+                    r.uuid,
+                    pledge_id,
+                    r.rate,
+                    date_text(r.effective_from),
+                    instant_text(r.created_at),
+                    instant_text(r.updated_at)
+                ],
             )?;
             Ok(Outcome::Added)
         }
@@ -597,7 +618,14 @@ fn merge_settlement(conn: &Connection, pledge_id: i64, r: &SettlementRecord) -> 
             conn.execute(
                 "UPDATE settlements SET pledge_id = ?2, period_start = ?3, settled_on = ?4, note = ?5, updated_at = ?6
                  WHERE id = ?1",
-                params![id, pledge_id, date_text(r.period_start), date_text(r.settled_on), r.note, instant_text(r.updated_at)],
+                params![
+                    id,
+                    pledge_id,
+                    date_text(r.period_start),
+                    date_text(r.settled_on),
+                    r.note,
+                    instant_text(r.updated_at)
+                ],
             )?;
             Ok(Outcome::Updated)
         }
