@@ -59,8 +59,9 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     }
     let mut progress = ctx.out.progress("importing", snapshot.len());
     let merge = if args.dry_run {
+        let now = ctx.clock.now();
         let db = ctx.read_db()?;
-        db.rehearse(|conn| store::snapshot::merge(conn, &snapshot, &mut |done| progress.tick(done)))?
+        db.rehearse(now, |conn| store::snapshot::merge(conn, &snapshot, &mut |done| progress.tick(done)))?
     } else {
         let now = ctx.clock.now();
         let db = ctx.write_db()?;
@@ -119,7 +120,7 @@ fn print(ctx: &mut Ctx, report: &ImportReport) -> Result<()> {
         };
         return ctx.out.done(message);
     }
-    let mut table = ctx.out.table(&["", "added", "updated", "unchanged"]);
+    let mut table = ctx.out.table(&["records", "added", "updated", "unchanged"]);
     for (label, counts) in report.merge.tables() {
         if counts.added + counts.updated + counts.unchanged > 0 {
             table.add_row(vec![

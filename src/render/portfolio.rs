@@ -38,9 +38,15 @@ pub fn escape(text: &str) -> String {
 pub fn link_target(url: &str) -> Option<String> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")) {
-        return None;
-    }
+    let web = lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:");
+    // A bare `github.com/me/birds` is taken to be a web address.
+    let host = url.split('/').next().unwrap_or_default();
+    let bare = !lower.contains(':') && host.contains('.') && !url.contains(char::is_whitespace);
+    let url = match (web, bare) {
+        (true, _) => url.to_string(),
+        (false, true) => format!("https://{url}"),
+        (false, false) => return None,
+    };
     let mut out = String::with_capacity(url.len() + 2);
     out.push('<');
     for c in url.chars() {
@@ -175,6 +181,8 @@ mod tests {
     fn only_web_links_are_links() {
         assert_eq!(link_target("https://x.org/a b").as_deref(), Some("<https://x.org/a%20b>"));
         assert_eq!(link_target("javascript:alert(1)"), None);
+        assert_eq!(link_target("github.com/me/birds").as_deref(), Some("<https://github.com/me/birds>"));
+        assert_eq!(link_target("my birds"), None);
         assert_eq!(link("Birds", Some("javascript:alert(1)")), "Birds");
         assert_eq!(link("Birds", Some("https://x.org/>")), "[Birds](<https://x.org/%3E>)");
     }

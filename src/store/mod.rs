@@ -169,8 +169,10 @@ impl Db {
 
     /// Runs `work` in a transaction that is always rolled back: what a
     /// change would do, with nothing written (`import --dry-run`).
-    pub fn rehearse<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub fn rehearse<T>(&self, now: DateTime<Utc>, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let tx = self.conn.unchecked_transaction().map_err(|e| describe(&self.path, e.into()))?;
+        // The journal triggers need a change to attach row images to, as in a real write.
+        undo::begin_change(&tx, "dry run", now, UNDO_DEPTH)?;
         let value = work(&tx);
         tx.rollback().map_err(|e| describe(&self.path, e.into()))?;
         value

@@ -16,7 +16,7 @@ use crate::domain::slug::unique_slug;
 use crate::domain::snapshot::{
     ItemRecord, PledgeRecord, RateRecord, RestDayRecord, SessionRecord, SettlementRecord, Snapshot,
 };
-use crate::error::user;
+use crate::error::user_hint;
 use crate::store::{items, rest, sessions};
 
 // ---- reading ----------------------------------------------------------------
@@ -250,6 +250,9 @@ enum Outcome {
     Unchanged,
 }
 
+/// Said when the file's records do not fit the ones here.
+const MISMATCH_HINT: &str = "nothing was imported: the file's records do not fit the ones in this database";
+
 /// What is known of the items while merging: UUID → (id, kind), slug → UUID.
 struct ItemIndex {
     by_uuid: HashMap<String, (i64, Kind, String)>,
@@ -276,10 +279,14 @@ impl ItemIndex {
     fn id(&self, uuid: &str, kinds: &[Kind], what: &str) -> Result<i64> {
         match self.by_uuid.get(uuid) {
             Some((id, kind, _)) if kinds.contains(kind) => Ok(*id),
-            Some((_, kind, slug)) => {
-                Err(user(format!("{what} refers to {kind} {slug} ({uuid}), which is not a {}", kinds_text(kinds))))
-            }
-            None => Err(user(format!("{what} refers to {uuid}, which is neither in the file nor in the database"))),
+            Some((_, kind, slug)) => Err(user_hint(
+                format!("{what} refers to {kind} {slug} ({uuid}), which is not a {}", kinds_text(kinds)),
+                MISMATCH_HINT,
+            )),
+            None => Err(user_hint(
+                format!("{what} refers to {uuid}, which is neither in the file nor in the database"),
+                "import a complete `learnlog export`, which holds every record its records refer to",
+            )),
         }
     }
 
@@ -363,10 +370,10 @@ fn merge_item(
     let existing = items::by_uuid(conn, &r.uuid)?;
     if let Some(stored) = &existing {
         if stored.kind != kind {
-            return Err(user(format!(
-                "{} is a {} in the file but a {} ({}) in the database",
-                r.uuid, kind, stored.kind, stored.slug
-            )));
+            return Err(user_hint(
+                format!("{} is a {} in the file but a {} ({}) in the database", r.uuid, kind, stored.kind, stored.slug),
+                MISMATCH_HINT,
+            ));
         }
         if !incoming_is_newer(r.updated_at, stored.updated_at) {
             return Ok(Outcome::Unchanged);
