@@ -145,6 +145,17 @@ fn json_round_trip_is_lossless_and_import_is_idempotent() {
 }
 
 #[test]
+fn the_documented_example_imports_and_exports_as_documented() {
+    let doc = include_str!("../../docs/export-format.md");
+    let example = doc.split("```json\n").nth(1).unwrap().split("```").next().unwrap();
+    let env = TestEnv::new();
+    let run = env.run_stdin(&["import", "-"], example).ok();
+    assert!(run.stdout.contains("7 added"), "{}", run.stdout);
+    let documented: Value = serde_json::from_str(example).unwrap();
+    assert_eq!(export_json(&env), documented);
+}
+
+#[test]
 fn import_reads_stdin_and_dry_run_writes_nothing() {
     let source = TestEnv::new();
     populate(&source);
