@@ -18,6 +18,7 @@ use crate::domain::snapshot::Snapshot;
 use crate::error::user_hint;
 use crate::interop;
 use crate::store;
+use crate::store::Db;
 use crate::store::snapshot::{Counts, MergeReport};
 
 /// What `import --json` prints.
@@ -45,7 +46,9 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         ImportFormat::Learnlog => (interop::json::read(&text, &name)?, Vec::new(), "learnlog"),
         ImportFormat::Timewarrior => {
             let intervals = interop::timewarrior::parse(&text, &name)?;
-            let targets: HashMap<String, String> = store::items::list(ctx.read_db()?.conn(), None)?
+            let items =
+                if ctx.db_path()?.exists() { store::items::list(ctx.read_db()?.conn(), None)? } else { Vec::new() };
+            let targets: HashMap<String, String> = items
                 .into_iter()
                 .filter(|item| matches!(item.kind, Kind::Course | Kind::Project))
                 .map(|item| (item.slug.to_lowercase(), item.uuid))
@@ -60,7 +63,14 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     let mut progress = ctx.out.progress("importing", snapshot.len());
     let merge = if args.dry_run {
         let now = ctx.clock.now();
-        let db = ctx.read_db()?;
+        // Into a database not created yet: rehearse on an empty one, quietly.
+        let empty;
+        let db = if ctx.db_path()?.exists() {
+            ctx.read_db()?
+        } else {
+            empty = Db::empty()?;
+            &empty
+        };
         db.rehearse(now, |conn| store::snapshot::merge(conn, &snapshot, &mut |done| progress.tick(done)))?
     } else {
         let now = ctx.clock.now();

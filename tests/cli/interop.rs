@@ -161,6 +161,13 @@ fn import_reads_stdin_and_dry_run_writes_nothing() {
     populate(&source);
     let text = source.run(&["export"]).ok().stdout;
 
+    // Into a database not created yet: it says what would come, creates nothing.
+    let fresh = TestEnv::new();
+    let dry = fresh.run_stdin(&["import", "-", "--dry-run"], &text).ok();
+    assert!(dry.stdout.contains("would add 19"), "{}", dry.stdout);
+    assert!(dry.stderr.is_empty(), "{}", dry.stderr);
+    assert!(!fresh.db_path().exists());
+
     let target = TestEnv::new();
     target.run(&["add", "course", "Other", "--slug", "other"]).ok();
     let before = target.db_bytes();
