@@ -68,18 +68,8 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Backup(args) => backup::run(ctx, &args)?,
         Command::Portfolio(args) => portfolio::run(ctx, &args)?,
         Command::Completions(_) | Command::Man => {}
-        other => return Err(not_yet(&other)),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn not_yet(command: &Command) -> anyhow::Error {
-    let name = format!("{command:?}");
-    let name = name.split(['(', ' ']).next().unwrap_or("this command").to_ascii_lowercase();
-    user_hint(
-        format!("`learnlog {name}` is not available in this build"),
-        "see `learnlog --help` for the commands it has",
-    )
 }
 
 fn init(ctx: &mut Ctx) -> Result<()> {
