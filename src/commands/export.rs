@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
         }
     };
     match &args.out {
-        None => ctx.out.text(text),
+        None => ctx.out.raw(text.as_bytes()),
         Some(path) => {
             // Checked again: the file may have appeared while we read.
             refuse_overwrite(path, args.force)?;
