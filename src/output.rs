@@ -164,12 +164,13 @@ impl Out {
         let mut safe = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            if c == '\x1b' && self.color {
-                if let Some(length) = sgr_length(rest) {
-                    safe.push_str(&rest[..length]);
-                    rest = &rest[length..];
-                    continue;
-                }
+            if c == '\x1b'
+                && self.color
+                && let Some(length) = sgr_length(rest)
+            {
+                safe.push_str(&rest[..length]);
+                rest = &rest[length..];
+                continue;
             }
             safe.push(if c.is_control() && c != '\n' && c != '\t' { replacement } else { c });
             rest = &rest[c.len_utf8()..];
