@@ -99,3 +99,49 @@ fn unescaped_pipes(line: &str) -> usize {
     }
     count
 }
+
+#[test]
+fn exports_carry_the_text_intact_in_their_own_escaping() {
+    let env = env_with_nasty_records();
+    // JSON export → import into an empty database → the same titles and notes.
+    let json = env.run(&["export"]).ok().stdout;
+    let other = TestEnv::new();
+    std::fs::write(other.path("in.json"), &json).unwrap();
+    other.run(&["import", "in.json"]).ok();
+    assert_eq!(other.run(&["export"]).ok().stdout, json, "export → import → export changed the document");
+
+    // CSV: every note comes back from a CSV reader, a formula only behind the guard.
+    let csv_text = env.run(&["export", "--format", "csv", "--table", "sessions"]).ok().stdout;
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let note_at = headers.iter().position(|h| h == "note").expect("a note column");
+    let notes: Vec<String> = reader.records().map(|r| r.unwrap()[note_at].to_string()).collect();
+    for nasty in NASTY {
+        let expected = if nasty.starts_with(['=', '+', '-', '@']) { format!("'{nasty}") } else { nasty.to_string() };
+        assert!(notes.contains(&expected), "{expected:?} not in the CSV notes {notes:?}");
+    }
+    let courses = env.run(&["export", "--format", "csv", "--table", "courses"]).ok().stdout;
+    assert_eq!(csv::Reader::from_reader(courses.as_bytes()).records().count(), NASTY.len() + 1);
+
+    // iCalendar: parses, and every summary unescapes to the title.
+    let ics = env.run(&["export", "--format", "ics"]).ok().stdout;
+    let unfolded = icalendar::parser::unfold(&ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).unwrap();
+    let summaries: Vec<String> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.find_prop("SUMMARY").map(|p| p.val.clone().unescape_text().as_str().to_string()))
+        .collect();
+    assert!(summaries.iter().any(|s| s.contains("semi;colon,comma\\backslash")), "{summaries:?}");
+    for line in ics.split_inclusive('\n') {
+        assert!(line.ends_with("\r\n") && line.len() <= 77, "bad iCalendar line {line:?}");
+    }
+
+    // Portfolio: Markdown keeps its shape, JSON Resume is JSON with the text.
+    let markdown = env.run(&["portfolio"]).ok().stdout;
+    assert_no_control(&markdown, "portfolio");
+    assert!(!markdown.lines().any(|l| l.starts_with("# heading")), "{markdown}");
+    let resume: serde_json::Value =
+        serde_json::from_str(&env.run(&["portfolio", "--format", "json-resume"]).ok().stdout).unwrap();
+    assert_eq!(resume["projects"][0]["name"], NASTY[4]);
+}

@@ -13,6 +13,7 @@ mod heatmap;
 mod hostile;
 mod interop;
 mod next;
+mod readme;
 mod records;
 mod reliability;
 mod report;
