@@ -1,7 +1,7 @@
 //! The heatmap (`learnlog heatmap`): study minutes per day over a window,
 //! each day with its shade.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -55,8 +55,14 @@ pub fn build(
 ) -> Result<HeatmapReport> {
     let (from, to) = heatmap::window(span, today, settings.week_starts)?;
     let last = to.min(today);
-    let amounts =
-        if from <= last { store::sessions::day_minutes_between(conn, scope, from, last)? } else { Default::default() };
+    let amounts: BTreeMap<NaiveDate, i64> = if from <= last {
+        store::sessions::day_amounts(conn, scope, from, last)?
+            .into_iter()
+            .map(|(day, (minutes, _))| (day, minutes))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
     let thresholds = heatmap::thresholds(amounts.values().copied());
     let declared: BTreeSet<NaiveDate> = store::rest::days(conn)?;
     let days: Vec<HeatDay> = from

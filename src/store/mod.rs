@@ -19,7 +19,11 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::error::EnvHint;
 
 /// Schema migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[include_str!("sql/0001_init.sql"), include_str!("sql/0002_started_index.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_init.sql"),
+    include_str!("sql/0002_started_index.sql"),
+    include_str!("sql/0003_day_totals.sql"),
+];
 
 /// How long a writer waits for another one before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

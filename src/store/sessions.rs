@@ -27,12 +27,12 @@ impl Scope {
         }
     }
 
-    /// The WHERE condition on `?1`. Two texts rather than one `?1 IS NULL OR …`,
-    /// so SQLite picks the covering index that fits each.
+    /// The WHERE condition on `?1`, over `day_totals`. Two texts rather than
+    /// one `?1 IS NULL OR …`, so SQLite can use its key for each.
     fn condition(&self) -> &'static str {
         match self {
             Scope::All => "(?1 IS NULL)",
-            Scope::Items(_) => "item_id IN (SELECT value FROM json_each(?1))",
+            Scope::Items(_) => "item_key IN (SELECT value FROM json_each(?1))",
         }
     }
 }
@@ -125,46 +125,6 @@ pub fn list(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: O
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every session in a day range, oldest first (exports, calendars).
-pub fn in_range(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Session>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE s.study_day BETWEEN ?1 AND ?2 ORDER BY s.study_day, s.id"))?;
-    let rows = stmt.query_map(params![date_text(from), date_text(to)], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Minutes per study day in a scope (one row per day, aggregated in SQL).
-pub fn day_minutes(conn: &Connection, scope: &Scope) -> Result<BTreeMap<NaiveDate, i64>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT study_day, sum(minutes) FROM sessions WHERE {} GROUP BY study_day ORDER BY study_day",
-        scope.condition()
-    ))?;
-    let rows = stmt.query_map(params![scope.param()], |r| Ok((parse_day(&r.get::<_, String>(0)?)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Minutes per study day in a scope within [from, to]. Each scope gets the
-/// query its index serves: `sessions_day` covers the whole record,
-/// `sessions_item_day` a few items (`SCOPE_SQL`'s OR would hide it).
-pub fn day_minutes_between(
-    conn: &Connection,
-    scope: &Scope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<BTreeMap<NaiveDate, i64>> {
-    let filter = match scope {
-        Scope::All => "?1 IS NULL",
-        Scope::Items(_) => "item_id IN (SELECT value FROM json_each(?1))",
-    };
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT study_day, sum(minutes) FROM sessions WHERE {filter} AND study_day BETWEEN ?2 AND ?3
-         GROUP BY study_day ORDER BY study_day"
-    ))?;
-    let rows = stmt.query_map(params![scope.param(), date_text(from), date_text(to)], |r| {
-        Ok((parse_day(&r.get::<_, String>(0)?)?, r.get(1)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// Minutes and units per study day in a scope within [from, to].
 pub fn day_amounts(
     conn: &Connection,
@@ -173,7 +133,7 @@ pub fn day_amounts(
     to: NaiveDate,
 ) -> Result<BTreeMap<NaiveDate, (i64, i64)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT study_day, sum(minutes), sum(units) FROM sessions WHERE {} AND study_day BETWEEN ?2 AND ?3
+        "SELECT study_day, sum(minutes), sum(units) FROM day_totals WHERE {} AND study_day BETWEEN ?2 AND ?3
          GROUP BY study_day ORDER BY study_day",
         scope.condition()
     ))?;
@@ -183,16 +143,22 @@ pub fn day_amounts(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Total minutes in a scope.
+pub fn total_minutes(conn: &Connection, scope: &Scope) -> Result<i64> {
+    let sql = format!("SELECT coalesce(sum(minutes), 0) FROM day_totals WHERE {}", scope.condition());
+    Ok(conn.query_row(&sql, params![scope.param()], |r| r.get(0))?)
+}
+
 /// One row of `day_item_totals`: study day, item (None: general study),
 /// minutes, units.
 pub type DayItemTotal = (NaiveDate, Option<i64>, i64, i64);
 
-/// Minutes and units per study day and item (NULL: general study), the
-/// whole history in one pass over the covering index. Reports derive every
-/// per-day series from this instead of scanning sessions again.
+/// Minutes and units per study day and item (None: general study), the
+/// whole history, from the trigger-kept `day_totals` (a few thousand rows
+/// for years of sessions). Reports derive every per-day series from this.
 pub fn day_item_totals(conn: &Connection) -> Result<Vec<DayItemTotal>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT study_day, item_id, sum(minutes), sum(units) FROM sessions GROUP BY study_day, item_id ORDER BY study_day, item_id",
+        "SELECT study_day, nullif(item_key, 0), minutes, units FROM day_totals ORDER BY study_day, item_key",
     )?;
     let mut rows = stmt.query([])?;
     let mut totals = Vec::new();
@@ -213,12 +179,6 @@ pub fn day_item_totals(conn: &Connection) -> Result<Vec<DayItemTotal>> {
     Ok(totals)
 }
 
-/// Total minutes in a scope.
-pub fn total_minutes(conn: &Connection, scope: &Scope) -> Result<i64> {
-    let sql = format!("SELECT coalesce(sum(minutes), 0) FROM sessions WHERE {}", scope.condition());
-    Ok(conn.query_row(&sql, params![scope.param()], |r| r.get(0))?)
-}
-
 /// One row of `per_item`: item (None: general study), minutes, sessions
 /// with minutes, units.
 pub type ItemTotals = (Option<i64>, i64, i64, i64);
@@ -227,8 +187,8 @@ pub type ItemTotals = (Option<i64>, i64, i64, i64);
 /// minutes, units.
 pub fn per_item(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<ItemTotals>> {
     let mut stmt = conn.prepare(
-        "SELECT item_id, sum(minutes), sum(minutes > 0), sum(units) FROM sessions
-         WHERE study_day BETWEEN ?1 AND ?2 GROUP BY item_id ORDER BY item_id",
+        "SELECT nullif(item_key, 0), sum(minutes), sum(sessions), sum(units) FROM day_totals
+         WHERE study_day BETWEEN ?1 AND ?2 GROUP BY item_key ORDER BY item_key",
     )?;
     let rows =
         stmt.query_map(params![date_text(from), date_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
@@ -244,15 +204,6 @@ pub fn per_level(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Ve
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// For a course: (study day, minutes, units) per day, for the odds model.
-pub fn item_days(conn: &Connection, item_id: i64) -> Result<Vec<(NaiveDate, i64, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT study_day, sum(minutes), sum(units) FROM sessions WHERE item_id = ?1 GROUP BY study_day ORDER BY study_day",
-    )?;
-    let rows = stmt.query_map([item_id], |r| Ok((parse_day(&r.get::<_, String>(0)?)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// The last study day with a session on an item.
 pub fn last_day(conn: &Connection, item_id: i64) -> Result<Option<NaiveDate>> {
     let day: Option<String> = conn.query_row(
@@ -261,8 +212,4 @@ pub fn last_day(conn: &Connection, item_id: i64) -> Result<Option<NaiveDate>> {
         |r| r.get(0),
     )?;
     day.as_deref().map(parse_day).transpose().map_err(Into::into)
-}
-
-pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?)
 }

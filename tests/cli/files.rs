@@ -98,7 +98,7 @@ fn a_database_from_a_newer_learnlog_is_refused_and_left_untouched() {
         assert_eq!(
             env.redact(&run.stderr),
             "error: database [HOME]/data/learnlog.db: it was written by a newer learnlog (schema version 99; \
-             this learnlog knows up to 2)\nhint: upgrade learnlog; the file was left untouched\n"
+             this learnlog knows up to 3)\nhint: upgrade learnlog; the file was left untouched\n"
         );
         assert!(env.db_bytes() == before, "`{}` changed the file", args.join(" "));
     }
@@ -112,8 +112,14 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
     let env = TestEnv::new();
     env.run(&["add", "course", "Rust Book", "-q"]).ok();
     env.run(&["checkin", "rust", "30m", "--at", "18:00", "-q"]).ok();
-    // What a version-1 file looks like: no index on started_at.
-    env.sql().execute_batch("DROP INDEX sessions_started; PRAGMA user_version = 1;").unwrap();
+    // What a version-1 file looks like: no index on started_at, no day totals.
+    env.sql()
+        .execute_batch(
+            "DROP TRIGGER sessions_totals_insert; DROP TRIGGER sessions_totals_delete;
+             DROP TRIGGER sessions_totals_update; DROP TABLE day_totals;
+             DROP INDEX sessions_started; PRAGMA user_version = 1;",
+        )
+        .unwrap();
     let v1 = env.db_bytes();
     let run = env.run(&["list", "sessions", "--json"]).ok();
     assert_eq!(run.stderr, "");
@@ -134,7 +140,10 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!((version, index), (2, 1));
+    assert_eq!((version, index), (3, 1));
+    // The day totals were rebuilt from the sessions.
+    let minutes: i64 = conn.query_row("SELECT sum(minutes) FROM day_totals", [], |r| r.get(0)).unwrap();
+    assert_eq!(minutes, 30);
     drop(conn);
     assert_ne!(env.db_bytes(), v1);
     // Nothing was lost, and it works as before (undo too).

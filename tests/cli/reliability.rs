@@ -137,3 +137,59 @@ fn a_corrupt_database_is_refused_and_left_byte_identical() {
     assert!(run.stderr.contains("hint:"), "{}", run.transcript());
     assert_eq!(env.db_bytes(), garbage);
 }
+
+/// The trigger-kept day totals always equal a recount of the sessions,
+/// whatever happened to them: edits, moves, deletions, cascades, undo, import.
+#[test]
+fn day_totals_always_match_the_sessions() {
+    let env = TestEnv::new();
+    let recount = |env: &TestEnv| -> (Vec<(String, i64, i64, i64, i64)>, Vec<(String, i64, i64, i64, i64)>) {
+        let conn = env.sql();
+        let rows = |sql: &str| -> Vec<(String, i64, i64, i64, i64)> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        (
+            rows("SELECT study_day, item_key, minutes, units, sessions FROM day_totals ORDER BY 1, 2"),
+            rows(
+                "SELECT study_day, coalesce(item_id, 0), sum(minutes), sum(units), sum(minutes > 0) FROM sessions
+                 GROUP BY 1, 2 ORDER BY 1, 2",
+            ),
+        )
+    };
+    let check = |env: &TestEnv, after: &str| {
+        let (kept, counted) = recount(env);
+        assert_eq!(kept, counted, "day totals diverged after {after}");
+    };
+    env.run(&["add", "course", "A", "--units", "10"]).ok();
+    env.run(&["add", "course", "B"]).ok();
+    let steps: &[&[&str]] = &[
+        &["checkin", "a", "30m", "--units", "1"],
+        &["checkin", "b", "20m", "--date", "yesterday"],
+        &["checkin", "15m"],
+        &["progress", "a", "4"],
+        &["edit", "session", "1", "--minutes", "45m"],
+        &["edit", "session", "2", "--date", "-3d", "--target", "a"],
+        &["edit", "session", "3", "--target", "b"],
+        &["rm", "session", "1", "--yes"],
+        &["undo"],
+        &["rm", "b", "--yes"],
+        &["undo"],
+        &["undo"],
+    ];
+    for step in steps {
+        env.run(step).ok();
+        check(&env, &step.join(" "));
+    }
+    let export = env.run(&["export"]).ok().stdout;
+    let other = TestEnv::new();
+    std::fs::write(other.path("in.json"), export).unwrap();
+    other.run(&["import", "in.json"]).ok();
+    check(&other, "import");
+    other.run(&["undo"]).ok();
+    check(&other, "undoing the import");
+    assert_eq!(other.count("day_totals"), 0);
+}
