@@ -143,9 +143,10 @@ fn a_corrupt_database_is_refused_and_left_byte_identical() {
 #[test]
 fn day_totals_always_match_the_sessions() {
     let env = TestEnv::new();
-    let recount = |env: &TestEnv| -> (Vec<(String, i64, i64, i64, i64)>, Vec<(String, i64, i64, i64, i64)>) {
+    type Rows = Vec<(String, i64, i64, i64, i64)>;
+    let recount = |env: &TestEnv| -> (Rows, Rows) {
         let conn = env.sql();
-        let rows = |sql: &str| -> Vec<(String, i64, i64, i64, i64)> {
+        let rows = |sql: &str| -> Rows {
             let mut stmt = conn.prepare(sql).unwrap();
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
                 .unwrap()
