@@ -64,6 +64,14 @@ impl Ctx {
         self.db.as_ref().ok_or_else(|| anyhow::anyhow!("the database is not open"))
     }
 
+    /// The database for reading and the output at once, for a command that
+    /// streams from one to the other.
+    pub fn read_db_and_out(&mut self) -> Result<(&Db, &mut Out)> {
+        self.read_db()?;
+        let db = self.db.as_ref().ok_or_else(|| anyhow::anyhow!("the database is not open"))?;
+        Ok((db, &mut self.out))
+    }
+
     /// The database for writing, created on first use.
     pub fn write_db(&mut self) -> Result<&mut Db> {
         // A file opened for reading is already writable; only the in-memory

@@ -79,6 +79,11 @@ impl Out {
         Ok(())
     }
 
+    /// The stdout writer itself, for a data format streamed piece by piece.
+    pub fn raw_writer(&mut self) -> &mut dyn Write {
+        &mut self.stdout
+    }
+
     /// A data format (CSV, iCalendar, JSON Resume) written byte for byte:
     /// its own escaping rules apply, not the terminal's.
     pub fn raw(&mut self, bytes: &[u8]) -> Result<()> {

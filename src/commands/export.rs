@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::write_atomically;
+use super::{write_atomically, write_atomically_with};
 use crate::Ctx;
 use crate::cli::{ExportArgs, ExportFormat, ExportTable};
 use crate::domain::records::Kind;
@@ -22,11 +22,7 @@ pub fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
         refuse_overwrite(path, args.force)?;
     }
     let (text, what) = match args.format {
-        ExportFormat::Json => {
-            let snapshot = store::snapshot::read(ctx.read_db()?.conn())?;
-            let what = format!("{} records", snapshot.len());
-            (interop::json::write(&snapshot, ctx.clock.now())?, what)
-        }
+        ExportFormat::Json => return export_json(ctx, args),
         ExportFormat::Csv => {
             let table = args.table.unwrap_or(ExportTable::Sessions);
             let rows = csv_table(ctx, table)?;
@@ -49,6 +45,26 @@ pub fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
             refuse_overwrite(path, args.force)?;
             write_atomically(path, text.as_bytes())?;
             ctx.out.done(format!("Exported {what} to {}.", path.display()))
+        }
+    }
+}
+
+/// The JSON export streams its sessions straight from the database to the
+/// output, so years of sessions never sit in memory at once.
+fn export_json(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
+    let now = ctx.clock.now();
+    let (db, out) = ctx.read_db_and_out()?;
+    let conn = db.conn();
+    let (rest, uuid_of) = store::snapshot::read_all_but_sessions(conn)?;
+    let stream = store::snapshot::SessionStream { conn, uuid_of: &uuid_of };
+    match &args.out {
+        None => interop::json::write_streaming(out.raw_writer(), &rest, stream, now),
+        Some(path) => {
+            // Checked again: the file may have appeared while we read.
+            refuse_overwrite(path, args.force)?;
+            write_atomically_with(path, |file| interop::json::write_streaming(file, &rest, stream, now))?;
+            let sessions = store::sessions::count_all(conn)?;
+            out.done(format!("Exported {} records to {}.", rest.len() + sessions as usize, path.display()))
         }
     }
 }

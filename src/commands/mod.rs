@@ -209,13 +209,21 @@ pub fn non_empty(what: &str, text: &str) -> Result<String> {
 /// Writes a file through a temporary sibling renamed into place, so a
 /// failure never leaves half a file.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
+    write_atomically_with(path, |file| Ok(std::io::Write::write_all(file, bytes)?))
+}
+
+/// Like [`write_atomically`], for content written piece by piece.
+pub fn write_atomically_with(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
     let temp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| -> Result<()> {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+        fill(&mut file)?;
+        let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         std::fs::rename(&temp, path)?;
         Ok(())

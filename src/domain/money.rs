@@ -144,4 +144,18 @@ mod tests {
         assert_eq!(Money { minor: 4999, currency: "EUR".into() }.to_string(), "49.99 EUR");
         assert_eq!(Money { minor: 5000, currency: "JPY".into() }.to_string(), "5000 JPY");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_input_panics(text in "\\PC{0,16}") {
+            let _ = Money::parse(&text, "USD");
+        }
+
+        #[test]
+        fn displayed_amounts_parse_back(minor in 0i64..1_000_000_000, code in "(USD|EUR|JPY|GBP)") {
+            let money = Money { minor, currency: code };
+            let text = money.to_string();
+            proptest::prop_assert_eq!(Money::parse(&text, "USD").unwrap(), money);
+        }
+    }
 }

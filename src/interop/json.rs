@@ -36,6 +36,49 @@ struct Document<'a> {
     snapshot: &'a Snapshot,
 }
 
+/// The export document with its sessions streamed from `sessions` (the
+/// snapshot's own sessions are ignored), pretty-printed, ending in a newline.
+pub fn write_streaming<S: Serialize>(
+    writer: &mut dyn std::io::Write,
+    rest: &Snapshot,
+    sessions: S,
+    exported_at: DateTime<Utc>,
+) -> Result<()> {
+    #[derive(Serialize)]
+    struct Streamed<'a, S: Serialize> {
+        format: &'static str,
+        version: u64,
+        exported_at: DateTime<Utc>,
+        generator: String,
+        // The same keys, in the same order, as a flattened Snapshot.
+        goals: &'a [ItemRecord],
+        courses: &'a [ItemRecord],
+        projects: &'a [ItemRecord],
+        sessions: S,
+        rest_days: &'a [crate::domain::snapshot::RestDayRecord],
+        pledges: &'a [PledgeRecord],
+    }
+    let document = Streamed {
+        format: FORMAT,
+        version: VERSION,
+        exported_at,
+        generator: format!("learnlog {}", env!("CARGO_PKG_VERSION")),
+        goals: &rest.goals,
+        courses: &rest.courses,
+        projects: &rest.projects,
+        sessions,
+        rest_days: &rest.rest_days,
+        pledges: &rest.pledges,
+    };
+    // serde_json writes in many small pieces: buffer them here, where the
+    // writer's type is known, rather than behind the `dyn Write`.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, writer);
+    serde_json::to_writer_pretty(&mut buffered, &document)?;
+    std::io::Write::write_all(&mut buffered, b"\n")?;
+    std::io::Write::flush(&mut buffered)?;
+    Ok(())
+}
+
 /// The export document, pretty-printed, ending in a newline.
 pub fn write(snapshot: &Snapshot, exported_at: DateTime<Utc>) -> Result<String> {
     let document = Document {
@@ -326,5 +369,21 @@ mod tests {
         snapshot.courses.push(bad);
         let err = validate(&mut snapshot).unwrap_err();
         assert!(err.contains("courses[0] (ml)") && err.contains("finished"), "{err}");
+    }
+
+    proptest::proptest! {
+        /// No input makes the reader panic: arbitrary text, and JSON that
+        /// has the header but arbitrary records.
+        #[test]
+        fn arbitrary_documents_never_panic(text in "\\PC{0,200}", value in proptest::arbitrary::any::<i64>()) {
+            let _ = read(&text, "fuzz");
+            let shaped = format!(
+                r#"{{"format": "learnlog", "version": 1, "exported_at": "2026-11-23T00:00:00Z",
+                    "courses": [{{"uuid": "{text:?}", "slug": {value}, "title": []}}], "sessions": [{text:?}]}}"#
+            );
+            let _ = read(&shaped, "fuzz");
+            let mut snapshot = Snapshot::default();
+            let _ = validate(&mut snapshot);
+        }
     }
 }

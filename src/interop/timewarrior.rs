@@ -207,4 +207,13 @@ mod tests {
         assert!(parse(r#"[{"start": "yesterday"}]"#, "t").is_err());
         assert!(parse(r#"[{"start": "20260105T094500Z", "end": "20260105T090000Z"}]"#, "t").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_input_never_panics(text in "\\PC{0,200}", start in "[0-9TZ]{0,20}", tags in "\\PC{0,20}") {
+            let _ = parse(&text, "fuzz");
+            let shaped = format!(r#"[{{"id": 1, "start": "{start}", "end": {text:?}, "tags": [{tags:?}]}}]"#);
+            let _ = parse(&shaped, "fuzz");
+        }
+    }
 }

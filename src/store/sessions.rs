@@ -204,6 +204,11 @@ pub fn per_level(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Ve
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How many sessions there are.
+pub fn count_all(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?)
+}
+
 /// The last study day with a session on an item.
 pub fn last_day(conn: &Connection, item_id: i64) -> Result<Option<NaiveDate>> {
     let day: Option<String> = conn.query_row(

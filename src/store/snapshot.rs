@@ -25,6 +25,19 @@ use crate::store::{items, rest, sessions};
 /// they were added, sessions by study day, rest days by day, rate changes in
 /// the order they were made.
 pub fn read(conn: &Connection) -> Result<Snapshot> {
+    let (mut snapshot, uuid_of) = read_all_but_sessions(conn)?;
+    for_each_session(conn, &uuid_of, |record| {
+        snapshot.sessions.push(record);
+        Ok(())
+    })?;
+    Ok(snapshot)
+}
+
+/// Item ids → UUIDs, for records that point at items.
+pub type UuidOf = HashMap<i64, String>;
+
+/// Every record but the sessions (which can be many: see [`SessionStream`]).
+pub fn read_all_but_sessions(conn: &Connection) -> Result<(Snapshot, UuidOf)> {
     let all_items = items::list(conn, None)?;
     let uuid_of: HashMap<i64, String> = all_items.iter().map(|i| (i.id, i.uuid.clone())).collect();
     let mut snapshot = Snapshot::default();
@@ -63,21 +76,6 @@ pub fn read(conn: &Connection) -> Result<Snapshot> {
             Kind::Project => snapshot.projects.push(record),
         }
     }
-    for s in sessions::list(conn, &sessions::Scope::All, None, None)? {
-        snapshot.sessions.push(SessionRecord {
-            uuid: s.uuid,
-            target: s.item_id.and_then(|id| uuid_of.get(&id).cloned()),
-            study_day: s.study_day,
-            started_at: s.started_at,
-            utc_offset: s.utc_offset,
-            minutes: s.minutes,
-            units: s.units,
-            note: s.note,
-            level: s.level,
-            created_at: s.created_at,
-            updated_at: s.updated_at,
-        });
-    }
     for r in rest::list(conn)? {
         snapshot.rest_days.push(RestDayRecord {
             uuid: r.uuid,
@@ -88,7 +86,64 @@ pub fn read(conn: &Connection) -> Result<Snapshot> {
         });
     }
     snapshot.pledges = read_pledges(conn, &uuid_of)?;
-    Ok(snapshot)
+    Ok((snapshot, uuid_of))
+}
+
+/// Calls `each` with every session as an export record, by study day, one
+/// row at a time (an export of years of sessions never holds them all).
+pub fn for_each_session(
+    conn: &Connection,
+    uuid_of: &UuidOf,
+    mut each: impl FnMut(SessionRecord) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at
+         FROM sessions ORDER BY study_day, id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let item_id: Option<i64> = r.get(1)?;
+        each(SessionRecord {
+            uuid: r.get(0)?,
+            target: item_id.and_then(|id| uuid_of.get(&id).cloned()),
+            study_day: parse_day(&r.get::<_, String>(2)?)?,
+            started_at: r.get::<_, Option<String>>(3)?.as_deref().map(parse_instant).transpose()?,
+            utc_offset: r.get(4)?,
+            minutes: r.get(5)?,
+            units: r.get(6)?,
+            note: r.get(7)?,
+            level: r.get(8)?,
+            created_at: parse_instant(&r.get::<_, String>(9)?)?,
+            updated_at: parse_instant(&r.get::<_, String>(10)?)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// The sessions as a JSON array written while they are read.
+pub struct SessionStream<'a> {
+    pub conn: &'a Connection,
+    pub uuid_of: &'a UuidOf,
+}
+
+impl Serialize for SessionStream<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut failure: Option<S::Error> = None;
+        let read = for_each_session(self.conn, self.uuid_of, |record| {
+            seq.serialize_element(&record).map_err(|err| {
+                let text = err.to_string();
+                failure = Some(err);
+                anyhow::anyhow!(text)
+            })
+        });
+        if let Some(err) = failure {
+            return Err(err);
+        }
+        read.map_err(|err| S::Error::custom(format!("{err:#}")))?;
+        seq.end()
+    }
 }
 
 fn read_pledges(conn: &Connection, uuid_of: &HashMap<i64, String>) -> Result<Vec<PledgeRecord>> {
