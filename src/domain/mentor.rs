@@ -8,7 +8,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
-use super::parse::format_minutes;
+use super::parse::{format_minutes, format_percent};
 use super::pledge::{Per, Rate, RateUnit, Verdict};
 
 /// A course with buffer this small (in days) is close to falling behind.
@@ -259,18 +259,6 @@ fn units_action(facts: &Facts, c: &CourseFact) -> String {
     }
 }
 
-/// `12 %`, or one decimal under 10 % (as `status` shows odds).
-fn percent(p: f64) -> String {
-    let pct = p * 100.0;
-    if pct > 0.0 && pct < 0.05 {
-        "<0.1 %".into()
-    } else if pct > 0.0 && pct < 10.0 {
-        format!("{pct:.1} %")
-    } else {
-        format!("{pct:.0} %")
-    }
-}
-
 fn in_days(days: i64) -> String {
     match days {
         0 => "today".to_string(),
@@ -332,7 +320,7 @@ fn courses(facts: &Facts, out: &mut Vec<Candidate>) {
             urgency: (0, 0),
             name: c.slug.clone(),
             action: units_action(facts, c),
-            reason: format!("lowest odds at {}, deadline {}", percent(c.probability), in_days(days)),
+            reason: format!("lowest odds at {}, deadline {}", format_percent(c.probability), in_days(days)),
         });
     }
 }

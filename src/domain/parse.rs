@@ -188,6 +188,19 @@ pub fn format_minutes(minutes: i64) -> String {
     }
 }
 
+/// A probability as a whole percentage (`12 %`), one decimal under 10 %,
+/// and `<0.1 %` for what would round to nothing but is not zero.
+pub fn format_percent(p: f64) -> String {
+    let pct = p * 100.0;
+    if pct > 0.0 && pct < 0.05 {
+        "<0.1 %".into()
+    } else if pct > 0.0 && pct < 10.0 {
+        format!("{pct:.1} %")
+    } else {
+        format!("{pct:.0} %")
+    }
+}
+
 /// Bloom's taxonomy, revised (Anderson & Krathwohl 2001).
 pub const BLOOM_LEVELS: [&str; 6] = ["remember", "understand", "apply", "analyze", "evaluate", "create"];
 

@@ -3,6 +3,7 @@
 
 pub mod commitments;
 pub mod heatmap;
+pub mod markdown;
 pub mod next;
 pub mod odds;
 pub mod period;
@@ -17,17 +18,7 @@ pub fn minutes_or_dash(minutes: i64) -> String {
     if minutes == 0 { "-".into() } else { format_minutes(minutes) }
 }
 
-/// A probability as a whole percentage (`12 %`), or one decimal under 10 %.
-pub fn percent(p: f64) -> String {
-    let pct = p * 100.0;
-    if pct > 0.0 && pct < 0.05 {
-        "<0.1 %".into()
-    } else if pct > 0.0 && pct < 10.0 {
-        format!("{pct:.1} %")
-    } else {
-        format!("{pct:.0} %")
-    }
-}
+pub use crate::domain::parse::format_percent as percent;
 
 /// `1 day`, `3 days`.
 pub fn plural(n: i64, word: &str) -> String {

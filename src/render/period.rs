@@ -4,6 +4,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
+use super::markdown::escape;
 use super::{minutes_or_dash, percent, plural};
 use crate::domain::parse::format_minutes;
 use crate::domain::pledge::{PeriodResult, Verdict};
@@ -274,33 +275,6 @@ fn money_with_refs(amount: &crate::domain::money::Money, refs: &[String]) -> Str
 // --format markdown
 // ---------------------------------------------------------------------------
 
-/// Makes user text (titles, notes, stakes) safe inline in Markdown and in a
-/// table cell: the characters that start emphasis, code, links, HTML or cells
-/// get a backslash, and line breaks become spaces so a title cannot start a
-/// heading or a list of its own.
-pub fn md_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    let mut last_was_space = false;
-    for c in text.chars() {
-        match c {
-            '\r' | '\n' => {
-                if !last_was_space {
-                    escaped.push(' ');
-                }
-                last_was_space = true;
-                continue;
-            }
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' => {
-                escaped.push('\\');
-                escaped.push(c);
-            }
-            _ => escaped.push(c),
-        }
-        last_was_space = c == ' ';
-    }
-    escaped
-}
-
 /// A pipe table; cells are already escaped. `right` marks numeric columns.
 fn md_table(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
     let mut text = format!("| {} |\n", header.join(" | "));
@@ -314,13 +288,13 @@ fn md_table(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
 }
 
 fn pledge_sentence(p: &PledgeLine, dash: &str) -> String {
-    let mut line = format!("- Pledge #{}, {} on {}", p.id, p.rate, md_escape(&p.target));
+    let mut line = format!("- Pledge #{}, {} on {}", p.id, p.rate, escape(&p.target));
     let mut terms = Vec::new();
     if let Some(stake) = &p.stake {
-        terms.push(format!("stake: {}", md_escape(stake)));
+        terms.push(format!("stake: {}", escape(stake)));
     }
     if let Some(referee) = &p.referee {
-        terms.push(format!("referee: {}", md_escape(referee)));
+        terms.push(format!("referee: {}", escape(referee)));
     }
     if !terms.is_empty() {
         line.push_str(&format!(" ({})", terms.join("; ")));
@@ -419,9 +393,9 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
             doc.push_str(&format!(
                 "- #{}: {}, for missing pledge #{} on {} in {}.\n",
                 s.id,
-                md_escape(&s.stake),
+                escape(&s.stake),
                 s.pledge_id,
-                md_escape(&s.target),
+                escape(&s.target),
                 range_text(s.period_start, s.period_end, dash)
             ));
         }
@@ -430,13 +404,13 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
         doc.push_str("\nSettled:\n\n");
         for s in &r.stakes.settled {
             let st = &s.stake;
-            let note = s.note.as_deref().map(|n| format!(" ({})", md_escape(n))).unwrap_or_default();
+            let note = s.note.as_deref().map(|n| format!(" ({})", escape(n))).unwrap_or_default();
             doc.push_str(&format!(
                 "- #{}: {}, for pledge #{} on {} in {}, paid on {}{note}.\n",
                 st.id,
-                md_escape(&st.stake),
+                escape(&st.stake),
                 st.pledge_id,
-                md_escape(&st.target),
+                escape(&st.target),
                 range_text(st.period_start, st.period_end, dash),
                 s.settled_on
             ));
@@ -453,9 +427,9 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
             .iter()
             .map(|item| {
                 vec![
-                    format!("{} ({})", md_escape(&item.title), md_escape(&item.reference)),
+                    format!("{} ({})", escape(&item.title), escape(&item.reference)),
                     item.kind.to_string(),
-                    md_escape(&status_text(item)),
+                    escape(&status_text(item)),
                     minutes_or_dash(item.minutes),
                     item.sessions.to_string(),
                     item.units.to_string(),
@@ -480,8 +454,8 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
         format_minutes(b.course_minutes),
         format_minutes(b.project_minutes),
         format_minutes(b.general_minutes),
-        md_escape(&with_refs(b.credentials, &b.credential_refs)),
-        md_escape(&with_refs(b.projects_shipped, &b.shipped_refs)),
+        escape(&with_refs(b.credentials, &b.credential_refs)),
+        escape(&with_refs(b.projects_shipped, &b.shipped_refs)),
     ));
 
     doc.push_str("## Money\n\n");
@@ -490,7 +464,7 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
     } else {
         for m in &r.money {
             let refs = |refs: &[String]| {
-                if refs.is_empty() { String::new() } else { format!(" ({})", md_escape(&refs.join(", "))) }
+                if refs.is_empty() { String::new() } else { format!(" ({})", escape(&refs.join(", "))) }
             };
             doc.push_str(&format!(
                 "- {} paid for courses: {} went to dropped courses{}, {} to stalled ones{}.\n",
@@ -526,23 +500,6 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markdown_in_user_text() {
-        assert_eq!(md_escape("plain text, 2026-11-23"), "plain text, 2026-11-23");
-        assert_eq!(md_escape("a|b"), "a\\|b");
-        assert_eq!(md_escape("*bold* _it_ `code`"), "\\*bold\\* \\_it\\_ \\`code\\`");
-        assert_eq!(md_escape("[x](http://e) <b>"), "\\[x\\](http://e) \\<b\\>");
-        assert_eq!(md_escape("back\\slash"), "back\\\\slash");
-        assert_eq!(md_escape("C# ~x~ !img"), "C\\# \\~x\\~ \\!img");
-    }
-
-    #[test]
-    fn line_breaks_cannot_start_blocks() {
-        assert_eq!(md_escape("title\n# heading\r\n- item"), "title \\# heading - item");
-        assert_eq!(md_escape("a \n b"), "a  b");
-        assert!(!md_escape("x\ny\rz").contains(['\n', '\r']));
-    }
 
     #[test]
     fn verdicts_summarised() {

@@ -2,35 +2,9 @@
 //! is escaped, so a title like `C++ *fast*` or `[x](javascript:…)` prints
 //! as itself and never as markup.
 
+use super::markdown::escape;
 use crate::domain::parse::format_minutes;
 use crate::report::portfolio::PortfolioReport;
-
-/// Escapes text for inline Markdown: ASCII punctuation that can start or
-/// end markup gets a backslash (CommonMark §2.4), line breaks become
-/// spaces, and a leading `#`, `>`, `-`, `+`, or `1.` is defused too.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+' | '-' | '!' | '|'
-            | '~' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\r' | '\n' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    // `1. ` at the start of a line would start a list.
-    if let Some(dot) = out.find(". ")
-        && dot > 0
-        && out[..dot].chars().all(|c| c.is_ascii_digit())
-    {
-        out.insert(dot, '\\');
-    }
-    out
-}
 
 /// A link destination: only http(s) and mailto URLs become links (no
 /// `javascript:`), inside `<…>` with the characters that would end it
@@ -164,18 +138,6 @@ pub fn markdown(report: &PortfolioReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markup_in_user_text_is_escaped() {
-        assert_eq!(escape("C++ *fast* [x](y)"), "C\\+\\+ \\*fast\\* \\[x\\]\\(y\\)");
-        assert_eq!(escape("a | b"), "a \\| b");
-        assert_eq!(escape("&copy;"), "\\&copy;");
-        assert_eq!(escape("# not a heading"), "\\# not a heading");
-        assert_eq!(escape("1. not a list"), "1\\. not a list");
-        assert_eq!(escape("<script>"), "\\<script\\>");
-        assert_eq!(escape("line\nbreak"), "line break");
-        assert_eq!(escape("plain text, fine."), "plain text, fine.");
-    }
 
     #[test]
     fn only_web_links_are_links() {
