@@ -156,19 +156,14 @@ fn end(ctx: &mut Ctx, id: i64) -> Result<()> {
 pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {
     let today = ctx.clock.today();
     let now = ctx.clock.now();
-    let book = report::pledges::build(ctx)?;
-    let debt = book
-        .debts
-        .iter()
-        .find(|d| d.id == args.debt)
-        .ok_or_else(|| user_hint(format!("no debt #{}", args.debt), "see `learnlog list debts`"))?
-        .clone();
-    if let Some(on) = debt.settled_on {
-        return Err(user(format!("debt #{} was settled on {on}", debt.id)));
-    }
+    let settings = ctx.settings.clone();
+    // Checked first on a read, so a refused settle never creates a database…
+    open_debt(&report::pledges::build(ctx)?, args.debt)?;
     let note = args.note.clone().filter(|n| !n.trim().is_empty());
     let db = ctx.write_db()?;
-    db.write(&format!("settle debt #{}", debt.id), now, |conn| {
+    let debt = db.write(&format!("settle debt #{}", args.debt), now, |conn| {
+        // …and again inside the write, so two settles at once cannot both pass.
+        let debt = open_debt(&report::pledges::build_from(conn, &settings, today)?, args.debt)?;
         store::pledges::settle(
             conn,
             &Settlement {
@@ -180,10 +175,24 @@ pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {
                 created_at: now,
                 updated_at: now,
             },
-        )
+        )?;
+        Ok(debt)
     })?;
     ctx.out.done(format!(
         "Settled debt #{} ({} for {}, period from {}).",
         debt.id, debt.stake, debt.target, debt.period_start
     ))
+}
+
+/// The debt with this number, if it is still owed.
+fn open_debt(book: &report::pledges::PledgeBook, number: i64) -> Result<report::pledges::DebtView> {
+    let debt = book
+        .debts
+        .iter()
+        .find(|d| d.id == number)
+        .ok_or_else(|| user_hint(format!("no debt #{number}"), "see `learnlog list debts`"))?;
+    match debt.settled_on {
+        Some(on) => Err(user(format!("debt #{} was settled on {on}", debt.id))),
+        None => Ok(debt.clone()),
+    }
 }
