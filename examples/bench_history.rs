@@ -433,6 +433,7 @@ fn write_pledges(conn: &Connection, history: &History, ids: &[i64], dice: &mut D
             item_id: plan.item_id,
             target: String::new(),
             stake: plan.stake.map(String::from),
+            stake_amount: None,
             referee: plan.stake.map(|_| "ana@example.org".to_string()),
             from: plan.from,
             until: None,

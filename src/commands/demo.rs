@@ -283,6 +283,7 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
             item_id: item,
             target: String::new(),
             stake: stake.map(String::from),
+            stake_amount: None,
             referee: item.map(|_| "ana@example.org".to_string()),
             from: week_start,
             until: None,

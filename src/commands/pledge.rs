@@ -92,6 +92,7 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
                     item_id,
                     target: target.to_string(),
                     stake: stake.clone(),
+                    stake_amount: None,
                     referee: options.referee.clone(),
                     from: pledge.from,
                     until: pledge.until,

@@ -6,6 +6,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::{date_text, instant_text, opt_day, parse_day, parse_instant};
+use crate::domain::money::Money;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PledgeRow {
@@ -16,6 +17,8 @@ pub struct PledgeRow {
     /// The target's slug, or `all`.
     pub target: String,
     pub stake: Option<String>,
+    /// The stake as an amount, when one is known (imports may carry one).
+    pub stake_amount: Option<Money>,
     pub referee: Option<String>,
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,
@@ -49,12 +52,15 @@ pub struct Settlement {
 
 pub fn insert(conn: &Connection, p: &PledgeRow) -> Result<i64> {
     conn.execute(
-        "INSERT INTO pledges (uuid, item_id, stake, referee, from_date, until_date, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO pledges (uuid, item_id, stake, stake_minor, currency, referee, from_date, until_date, created_at,
+            updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             p.uuid,
             p.item_id,
             p.stake,
+            p.stake_amount.as_ref().map(|m| m.minor),
+            p.stake_amount.as_ref().map(|m| m.currency.clone()),
             p.referee,
             date_text(p.from),
             p.until.map(date_text),
@@ -101,7 +107,7 @@ pub fn cancel_pending(conn: &Connection, pledge_id: i64, after: NaiveDate) -> Re
 pub fn list(conn: &Connection) -> Result<Vec<PledgeRow>> {
     let mut stmt = conn.prepare(
         "SELECT p.id, p.uuid, p.item_id, coalesce(i.slug, 'all'), p.stake, p.referee, p.from_date, p.until_date,
-                p.created_at, p.updated_at
+                p.created_at, p.updated_at, p.stake_minor, p.currency
          FROM pledges p LEFT JOIN items i ON i.id = p.item_id ORDER BY p.id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -111,6 +117,10 @@ pub fn list(conn: &Connection) -> Result<Vec<PledgeRow>> {
             item_id: r.get(2)?,
             target: r.get(3)?,
             stake: r.get(4)?,
+            stake_amount: match (r.get::<_, Option<i64>>(10)?, r.get::<_, Option<String>>(11)?) {
+                (Some(minor), Some(currency)) => Some(Money { minor, currency }),
+                _ => None,
+            },
             referee: r.get(5)?,
             from: parse_day(&r.get::<_, String>(6)?)?,
             until: opt_day(r.get(7)?)?,
@@ -136,10 +146,11 @@ pub fn list(conn: &Connection) -> Result<Vec<PledgeRow>> {
             },
         ))
     })?;
+    let at: std::collections::HashMap<i64, usize> = pledges.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     for rate in rates {
         let (pledge_id, rate) = rate?;
-        if let Some(p) = pledges.iter_mut().find(|p| p.id == pledge_id) {
-            p.rates.push(rate);
+        if let Some(i) = at.get(&pledge_id) {
+            pledges[*i].rates.push(rate);
         }
     }
     Ok(pledges)

@@ -9,15 +9,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{date_text, instant_text, opt_day, parse_day, parse_instant};
-use crate::domain::money::Money;
+use super::{date_text, instant_text, parse_day, parse_instant};
 use crate::domain::records::{Item, Kind, Session};
 use crate::domain::slug::unique_slug;
 use crate::domain::snapshot::{
     ItemRecord, PledgeRecord, RateRecord, RestDayRecord, SessionRecord, SettlementRecord, Snapshot,
 };
 use crate::error::user_hint;
-use crate::store::{items, rest, sessions};
+use crate::store::{items, pledges, rest, sessions};
 
 // ---- reading ----------------------------------------------------------------
 
@@ -147,81 +146,45 @@ impl Serialize for SessionStream<'_> {
 }
 
 fn read_pledges(conn: &Connection, uuid_of: &HashMap<i64, String>) -> Result<Vec<PledgeRecord>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, uuid, item_id, stake, stake_minor, currency, referee, from_date, until_date, created_at, updated_at
-         FROM pledges ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let stake_amount = match (r.get::<_, Option<i64>>(4)?, r.get::<_, Option<String>>(5)?) {
-            (Some(minor), Some(currency)) => Some(Money { minor, currency }),
-            _ => None,
-        };
-        Ok((
-            r.get::<_, i64>(0)?,
-            PledgeRecord {
-                uuid: r.get(1)?,
-                target: r.get::<_, Option<i64>>(2)?.and_then(|id| uuid_of.get(&id).cloned()),
-                stake: r.get(3)?,
-                stake_amount,
-                referee: r.get(6)?,
-                from: parse_day(&r.get::<_, String>(7)?)?,
-                until: opt_day(r.get(8)?)?,
-                rates: Vec::new(),
-                settlements: Vec::new(),
-                created_at: parse_instant(&r.get::<_, String>(9)?)?,
-                updated_at: parse_instant(&r.get::<_, String>(10)?)?,
-            },
-        ))
-    })?;
-    let mut pledges: Vec<(i64, PledgeRecord)> = rows.collect::<rusqlite::Result<_>>()?;
-    let index: HashMap<i64, usize> = pledges.iter().enumerate().map(|(at, (id, _))| (*id, at)).collect();
-
-    let mut stmt = conn.prepare(
-        "SELECT pledge_id, uuid, rate, effective_from, created_at, updated_at FROM pledge_rates ORDER BY pledge_id, id",
-    )?;
-    let rates = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            RateRecord {
-                uuid: r.get(1)?,
-                rate: r.get(2)?,
-                effective_from: parse_day(&r.get::<_, String>(3)?)?,
-                created_at: parse_instant(&r.get::<_, String>(4)?)?,
-                updated_at: parse_instant(&r.get::<_, String>(5)?)?,
-            },
-        ))
-    })?;
-    for rate in rates {
-        let (pledge_id, rate) = rate?;
-        if let Some(at) = index.get(&pledge_id) {
-            pledges[*at].1.rates.push(rate);
-        }
-    }
-
-    let mut stmt = conn.prepare(
-        "SELECT pledge_id, uuid, period_start, settled_on, note, created_at, updated_at FROM settlements
-         ORDER BY pledge_id, period_start, id",
-    )?;
-    let settlements = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            SettlementRecord {
-                uuid: r.get(1)?,
-                period_start: parse_day(&r.get::<_, String>(2)?)?,
-                settled_on: parse_day(&r.get::<_, String>(3)?)?,
-                note: r.get(4)?,
-                created_at: parse_instant(&r.get::<_, String>(5)?)?,
-                updated_at: parse_instant(&r.get::<_, String>(6)?)?,
-            },
-        ))
-    })?;
-    for settlement in settlements {
-        let (pledge_id, settlement) = settlement?;
-        if let Some(at) = index.get(&pledge_id) {
-            pledges[*at].1.settlements.push(settlement);
-        }
-    }
-    Ok(pledges.into_iter().map(|(_, p)| p).collect())
+    let mut settlements = pledges::settlements(conn)?;
+    settlements.sort_by_key(|s| (s.pledge_id, s.period_start));
+    Ok(pledges::list(conn)?
+        .into_iter()
+        .map(|p| PledgeRecord {
+            target: p.item_id.and_then(|id| uuid_of.get(&id).cloned()),
+            rates: p
+                .rates
+                .into_iter()
+                .map(|r| RateRecord {
+                    uuid: r.uuid,
+                    rate: r.rate,
+                    effective_from: r.effective_from,
+                    created_at: r.created_at,
+                    updated_at: r.updated_at,
+                })
+                .collect(),
+            settlements: settlements
+                .iter()
+                .filter(|s| s.pledge_id == p.id)
+                .map(|s| SettlementRecord {
+                    uuid: s.uuid.clone(),
+                    period_start: s.period_start,
+                    settled_on: s.settled_on,
+                    note: s.note.clone(),
+                    created_at: s.created_at,
+                    updated_at: s.updated_at,
+                })
+                .collect(),
+            uuid: p.uuid,
+            stake: p.stake,
+            stake_amount: p.stake_amount,
+            referee: p.referee,
+            from: p.from,
+            until: p.until,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        })
+        .collect())
 }
 
 // ---- merging ----------------------------------------------------------------
