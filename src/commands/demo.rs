@@ -19,6 +19,11 @@ use crate::store::{self, Db};
 const DEMO_NOW: &str = "2026-11-23T19:30:00Z";
 
 pub fn run(ctx: &mut Ctx) -> Result<()> {
+    if ctx.out.json {
+        return Err(crate::error::user(
+            "`learnlog demo` prints text; run the reports with --json on your own database",
+        ));
+    }
     let dir =
         tempfile::Builder::new().prefix("learnlog-demo").tempdir().context("cannot create a temporary directory")?;
     let path = dir.path().join("demo.db");
@@ -26,36 +31,36 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let clock = Clock::fixed(now, NaiveTime::from_hms_opt(4, 0, 0).unwrap_or(NaiveTime::MIN), Zone::Utc);
     let mut db = Db::open(&path, true)?;
     db.write("demo sample", now, |conn| build_sample(conn, clock.today(), now))?;
-    let (color, width, json) = (ctx.out.color, ctx.out.width, ctx.out.json);
-    let out = std::mem::replace(&mut ctx.out, Out::buffered(color, width).0);
+    // The demo's context borrows the real output for as long as it runs.
+    let out = std::mem::replace(&mut ctx.out, Out::buffered(false, None).0);
     let mut demo = Ctx::with_db(out, clock, Config::default(), db)?;
-    demo.out.json = false;
-    if json {
-        return Err(crate::error::user(
-            "`learnlog demo` prints text; run the reports with --json on your own database",
-        ));
-    }
-    section(&mut demo, "learnlog demo: a sample learner's record on 2026-11-23 (a throwaway database)")?;
-    section(&mut demo, "$ learnlog status")?;
-    super::status::run(&mut demo, &StatusArgs { short: false })?;
-    section(&mut demo, "$ learnlog status --short")?;
-    super::status::run(&mut demo, &StatusArgs { short: true })?;
-    section(&mut demo, "$ learnlog streak")?;
-    super::streak::run(&mut demo, &StreakArgs { reference: None })?;
-    section(&mut demo, "$ learnlog odds")?;
-    super::odds::run(&mut demo, &OddsArgs { reference: None, explain: false })?;
-    section(&mut demo, "$ learnlog odds ml --explain")?;
-    super::odds::run(&mut demo, &OddsArgs { reference: Some("ml".into()), explain: true })?;
-    section(&mut demo, "$ learnlog heatmap")?;
-    super::heatmap::run(&mut demo, &HeatmapArgs { reference: None, weeks: None, year: None })?;
-    section(&mut demo, "$ learnlog next")?;
-    super::next::run(&mut demo)?;
-    section(&mut demo, "$ learnlog report --last-week")?;
-    super::report::run(&mut demo, &last_week_report())?;
-    demo.out.flush()?;
+    let shown = show_reports(&mut demo);
+    // The real output comes back whatever happened, so an error still prints.
     ctx.out = demo.out;
     drop(dir);
-    Ok(())
+    shown
+}
+
+/// The reports the demo prints, each under the command that prints it.
+fn show_reports(demo: &mut Ctx) -> Result<()> {
+    section(demo, "learnlog demo: a sample learner's record on 2026-11-23 (a throwaway database)")?;
+    section(demo, "$ learnlog status")?;
+    super::status::run(demo, &StatusArgs { short: false })?;
+    section(demo, "$ learnlog status --short")?;
+    super::status::run(demo, &StatusArgs { short: true })?;
+    section(demo, "$ learnlog streak")?;
+    super::streak::run(demo, &StreakArgs { reference: None })?;
+    section(demo, "$ learnlog odds")?;
+    super::odds::run(demo, &OddsArgs { reference: None, explain: false })?;
+    section(demo, "$ learnlog odds ml --explain")?;
+    super::odds::run(demo, &OddsArgs { reference: Some("ml".into()), explain: true })?;
+    section(demo, "$ learnlog heatmap")?;
+    super::heatmap::run(demo, &HeatmapArgs { reference: None, weeks: None, year: None })?;
+    section(demo, "$ learnlog next")?;
+    super::next::run(demo)?;
+    section(demo, "$ learnlog report --last-week")?;
+    super::report::run(demo, &last_week_report())?;
+    demo.out.flush()
 }
 
 fn last_week_report() -> ReportArgs {
