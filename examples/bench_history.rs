@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use learnlog::commands::demo::Dice;
 use learnlog::domain::money::Money;
 use learnlog::domain::records::{Kind, RestDay, Session};
 use learnlog::store::pledges::{PledgeRow, RateRow};
@@ -71,35 +72,6 @@ fn parse_args() -> Result<Args> {
         bail!("at most 200 sessions a day on average: use more --years");
     }
     Ok(args)
-}
-
-/// xorshift64*: small, fast, and the same on every machine.
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A whole number in [low, high].
-    fn between(&mut self, low: i64, high: i64) -> i64 {
-        low + (self.next() % ((high - low + 1) as u64)) as i64
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    /// A version-4 UUID from the generator (deterministic, unlike `new_v4`).
-    fn uuid(&mut self) -> String {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
-        uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
-    }
 }
 
 /// A course, project or goal of the sample learner, placed on the timeline as

@@ -82,11 +82,12 @@ fn section(ctx: &mut Ctx, title: &str) -> Result<()> {
     ctx.out.line(title)
 }
 
-/// A tiny deterministic generator (xorshift64*): the same sample every run.
-struct Dice(u64);
+/// A tiny deterministic generator (xorshift64*): the same sample every run,
+/// on every machine. The benchmark's history generator uses it too.
+pub struct Dice(pub u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub fn roll(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -94,12 +95,21 @@ impl Dice {
     }
 
     /// A whole number in [low, high].
-    fn between(&mut self, low: i64, high: i64) -> i64 {
-        low + (self.next() % ((high - low + 1) as u64)) as i64
+    pub fn between(&mut self, low: i64, high: i64) -> i64 {
+        low + (self.roll() % ((high - low + 1) as u64)) as i64
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.roll() % 100 < percent
+    }
+
+    /// A version-4 UUID from the generator (deterministic, unlike `new_v4`).
+    pub fn uuid(&mut self) -> String {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.roll().to_le_bytes());
+        bytes[8..].copy_from_slice(&self.roll().to_le_bytes());
+        uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
     }
 }
 

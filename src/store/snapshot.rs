@@ -543,23 +543,21 @@ fn merge_pledge(conn: &Connection, r: &PledgeRecord, index: &ItemIndex) -> Resul
     let currency = r.stake_amount.as_ref().map(|m| m.currency.clone());
     match existing {
         None => {
-            conn.execute(
-                "INSERT INTO pledges (uuid, item_id, stake, stake_minor, currency, referee, from_date, until_date, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    r.uuid,
-                    item_id,
-                    r.stake,
-                    stake_minor,
-                    currency,
-                    r.referee,
-                    date_text(r.from),
-                    r.until.map(date_text),
-                    instant_text(r.created_at),
-                    instant_text(r.updated_at)
-                ],
-            )?;
-            Ok((conn.last_insert_rowid(), Outcome::Added))
+            let row = pledges::PledgeRow {
+                id: 0,
+                uuid: r.uuid.clone(),
+                item_id,
+                target: String::new(),
+                stake: r.stake.clone(),
+                stake_amount: r.stake_amount.clone(),
+                referee: r.referee.clone(),
+                from: r.from,
+                until: r.until,
+                rates: Vec::new(),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            };
+            Ok((pledges::insert(conn, &row)?, Outcome::Added))
         }
         Some((id, _)) => {
             conn.execute(
@@ -585,18 +583,15 @@ fn merge_pledge(conn: &Connection, r: &PledgeRecord, index: &ItemIndex) -> Resul
 fn merge_rate(conn: &Connection, pledge_id: i64, r: &RateRecord) -> Result<Outcome> {
     match stored(conn, "pledge_rates", &r.uuid)? {
         None => {
-            conn.execute(
-                "INSERT INTO pledge_rates (uuid, pledge_id, rate, effective_from, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    r.uuid,
-                    pledge_id,
-                    r.rate,
-                    date_text(r.effective_from),
-                    instant_text(r.created_at),
-                    instant_text(r.updated_at)
-                ],
-            )?;
+            let row = pledges::RateRow {
+                id: 0,
+                uuid: r.uuid.clone(),
+                rate: r.rate.clone(),
+                effective_from: r.effective_from,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            };
+            pledges::insert_rate(conn, pledge_id, &row)?;
             Ok(Outcome::Added)
         }
         Some((id, at)) if incoming_is_newer(r.updated_at, at) => {
@@ -624,19 +619,16 @@ fn merge_settlement(conn: &Connection, pledge_id: i64, r: &SettlementRecord) -> 
     }
     match stored(conn, "settlements", &r.uuid)? {
         None => {
-            conn.execute(
-                "INSERT INTO settlements (uuid, pledge_id, period_start, settled_on, note, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    r.uuid,
-                    pledge_id,
-                    date_text(r.period_start),
-                    date_text(r.settled_on),
-                    r.note,
-                    instant_text(r.created_at),
-                    instant_text(r.updated_at)
-                ],
-            )?;
+            let settlement = pledges::Settlement {
+                uuid: r.uuid.clone(),
+                pledge_id,
+                period_start: r.period_start,
+                settled_on: r.settled_on,
+                note: r.note.clone(),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            };
+            pledges::settle(conn, &settlement)?;
             Ok(Outcome::Added)
         }
         Some((id, at)) if incoming_is_newer(r.updated_at, at) => {
