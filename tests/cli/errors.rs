@@ -209,6 +209,7 @@ fn a_corrupt_or_unreadable_database_exits_1_naming_the_file() {
     // A real database cut short.
     std::fs::remove_file(env.db_path()).unwrap();
     env.run(&["checkin", "30m"]).ok();
+    env.checkpoint();
     let whole = env.db_bytes();
     std::fs::write(env.db_path(), &whole[..whole.len() / 3]).unwrap();
     for args in [&["status"][..], &["checkin", "30m"][..]] {

@@ -130,6 +130,7 @@ fn the_cron_reminder_prints_or_notifies_only_when_due() {
     let run = shell(&env, "sh", &file, &only_learnlog);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""));
     // A broken database: learnlog's error and its exit code come through.
+    env.checkpoint();
     std::fs::write(env.db_path(), "not a database").unwrap();
     let run = shell(&env, "sh", &file, &only_learnlog);
     assert_eq!(run.code, 1, "{}", run.transcript());

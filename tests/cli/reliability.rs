@@ -119,6 +119,7 @@ fn a_full_disk_is_a_clear_error_and_the_database_stays_consistent() {
 fn a_corrupt_database_is_refused_and_left_byte_identical() {
     let env = TestEnv::new();
     env.run(&["add", "course", "Corrupt", "--slug", "c"]).ok();
+    env.checkpoint();
     let mut bytes = env.db_bytes();
     // Keep the header, scramble the pages after it.
     for (i, b) in bytes.iter_mut().enumerate().skip(100) {
