@@ -126,21 +126,38 @@ impl Config {
         let weekday = |key: &str, text: &str| {
             text.parse::<Weekday>().map_err(|_| user(format!("`{key}` = '{text}' is not a weekday name like monday")))
         };
-        let positive = |key: &str, value: i64, min: i64| {
-            if value < min { Err(user(format!("`{key}` must be at least {min}, not {value}"))) } else { Ok(value) }
+        let within = |key: &str, value: i64, min: i64, max: i64| {
+            if value < min {
+                Err(user(format!("`{key}` must be at least {min}, not {value}")))
+            } else if value > max {
+                Err(user(format!("`{key}` must be at most {max}, not {value}")))
+            } else {
+                Ok(value)
+            }
         };
-        if !crate::domain::money::is_currency_code(&self.currency) {
-            return Err(user(format!("`currency` = '{}' is not an ISO 4217 code like USD", self.currency)));
+        // Minutes as a DURATION on the command line: more than 0, at most 24h.
+        let minutes = |key: &str, value: i64| {
+            if (1..=crate::domain::parse::DAY_MINUTES).contains(&value) {
+                Ok(value)
+            } else {
+                Err(user(format!("`{key}` = {value} is not a duration of 1 to 1440 minutes (24h)")))
+            }
+        };
+        let currency = crate::domain::money::currency(&self.currency).map_err(|err| {
+            user(format!("`currency` = '{}': {}", self.currency, err.message.trim_start_matches("invalid ")))
+        })?;
+        if self.database.as_ref().is_some_and(|path| path.as_os_str().is_empty()) {
+            return Err(user("`database` is empty; give a file path or leave the key out"));
         }
         Ok(Settings {
-            currency: self.currency.to_ascii_uppercase(),
-            default_minutes: positive("default_minutes", self.default_minutes, 1)?,
+            currency,
+            default_minutes: minutes("default_minutes", self.default_minutes)?,
             day_starts_at: time("day_starts_at", &self.day_starts_at)?,
             week_starts: weekday("week_starts", &self.week_starts)?,
-            horizon_days: positive("horizon_days", self.horizon_days, 0)?,
-            min_minutes: positive("streak.min_minutes", self.streak.min_minutes, 1)?,
-            freeze_every: positive("streak.freeze_every", self.streak.freeze_every, 1)?,
-            max_freezes: positive("streak.max_freezes", self.streak.max_freezes, 0)?,
+            horizon_days: within("horizon_days", self.horizon_days, 0, 365)?,
+            min_minutes: minutes("streak.min_minutes", self.streak.min_minutes)?,
+            freeze_every: within("streak.freeze_every", self.streak.freeze_every, 1, 365)?,
+            max_freezes: within("streak.max_freezes", self.streak.max_freezes, 0, 365)?,
             rest_weekdays: self
                 .streak
                 .rest_weekdays
