@@ -91,10 +91,21 @@ pub struct Settings {
 }
 
 impl Config {
-    /// Reads the config file; a missing file means defaults.
-    pub fn load(path: &Path) -> Result<Config> {
+    /// Reads the config file. A missing file means defaults, unless it was
+    /// named explicitly (`--config`, `LEARNLOG_CONFIG`): then it is bad
+    /// usage (exit 2), as a typo in the path would otherwise go unnoticed.
+    pub fn load(path: &Path, named: bool) -> Result<Config> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound && named => {
+                return Err(user_hint(
+                    format!("the config file {} does not exist", path.display()),
+                    format!(
+                        "`learnlog --config {} config set currency USD` creates it; without --config and LEARNLOG_CONFIG the defaults apply",
+                        path.display()
+                    ),
+                ));
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(err) => {
                 return Err(err).with_context(|| format!("cannot read config file {}", path.display()));
@@ -195,6 +206,12 @@ pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
         user_hint("cannot find a config directory on this system", "set LEARNLOG_CONFIG or pass --config")
     })?;
     Ok(dir.join("learnlog").join("config.toml"))
+}
+
+/// Was the config file named by `--config` or `LEARNLOG_CONFIG` (rather
+/// than found at the platform's default path)?
+pub fn named_explicitly(flag: Option<&Path>) -> bool {
+    flag.is_some() || env_path("LEARNLOG_CONFIG").is_some()
 }
 
 /// Where the database is: `--db` > `LEARNLOG_DB` > config `database` > the platform data dir.

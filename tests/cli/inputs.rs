@@ -300,3 +300,81 @@ fn the_hints_of_a_finished_course_name_commands_that_work() {
     follow_hint(&env, &run);
     env.run(&["checkin", "rust", "45m"]).ok();
 }
+
+// ---- Files (SPEC §5)
+
+#[test]
+fn a_config_file_named_explicitly_must_exist() {
+    let env = TestEnv::new();
+    let missing = env.path("nope.toml");
+    let missing = missing.to_str().unwrap();
+    let run = env.run(&["--config", missing, "status"]).fails(2);
+    assert!(run.stderr.contains("does not exist"), "{}", run.transcript());
+    let mut cmd = env.command(&["status"]);
+    cmd.env("LEARNLOG_CONFIG", missing);
+    let run = crate::common::to_run(cmd.output().unwrap()).fails(2);
+    assert!(run.stderr.contains("nope.toml does not exist"), "{}", run.transcript());
+    // The default path missing still means defaults.
+    assert!(!env.config_path().exists());
+    env.run(&["status"]).ok();
+    // `config path` names the file, and `config set` (the hint) creates it.
+    env.run(&["--config", missing, "config", "path"]).ok();
+    let run = env.run(&["--config", missing, "status"]).fails(2);
+    follow_hint(&env, &run);
+    env.run(&["--config", missing, "status"]).ok();
+}
+
+#[test]
+fn out_and_backup_create_no_folders() {
+    let env = TestEnv::new();
+    env.run(&["checkin", "45m"]).ok();
+    let out = env.path("no/such/dir/out.json");
+    let run = env.refused(&["export", "--out", out.to_str().unwrap()], 2);
+    assert!(run.stderr.contains("does not exist"), "{}", run.transcript());
+    env.refused(&["export", "--format", "csv", "--out", out.to_str().unwrap()], 2);
+    let copy = env.path("no/such/dir/copy.db");
+    env.refused(&["backup", copy.to_str().unwrap()], 2);
+    assert!(!env.path("no").exists(), "a folder was created");
+    env.run(&["export", "--out", env.path("out.json").to_str().unwrap()]).ok();
+    env.run(&["backup", env.path("copy.db").to_str().unwrap()]).ok();
+}
+
+// ---- Help and man page
+
+#[test]
+fn help_lists_the_command_options_before_the_global_ones() {
+    let env = TestEnv::new();
+    let run = env.run(&["checkin", "--help"]).ok();
+    let text = &run.stdout;
+    let own = text.find("Options:").expect("an Options heading");
+    let global = text.find("Global options:").expect("a Global options heading");
+    assert!(own < global, "{text}");
+    let units = text.find("--units").unwrap();
+    assert!(units > own && units < global, "{text}");
+    for flag in ["--db", "--config", "--json", "--color", "--quiet"] {
+        let at = text.find(flag).unwrap_or_else(|| panic!("{flag} missing:\n{text}"));
+        assert!(at > global, "{flag} is not under Global options:\n{text}");
+    }
+}
+
+#[test]
+fn the_man_page_has_a_fixed_date_and_lints_clean() {
+    let env = TestEnv::new();
+    let page = env.run(&["man"]).ok().stdout;
+    let title = page.lines().find(|l| l.starts_with(".TH ")).expect("a .TH line");
+    let date = title.split_whitespace().nth(3).unwrap_or("");
+    assert!(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(), "no date in {title}");
+    // Not the clock: another day gives the same page.
+    assert_eq!(env.run_at("2031-05-05T08:00:00Z", &["man"]).ok().stdout, page);
+    if std::process::Command::new("mandoc").arg("-V").output().is_err() {
+        // CI installs it (.ci/run); only a developer's machine may lack it.
+        assert!(std::env::var_os("CI").is_none(), "mandoc is missing in CI");
+        eprintln!("mandoc is not installed here; .ci/run installs it");
+        return;
+    }
+    let file = env.path("learnlog.1");
+    std::fs::write(&file, &page).unwrap();
+    let lint = std::process::Command::new("mandoc").args(["-Tlint", "-Wwarning"]).arg(&file).output().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&lint.stdout), String::from_utf8_lossy(&lint.stderr));
+    assert!(lint.status.success() && said.is_empty(), "mandoc -Tlint:\n{said}");
+}
