@@ -90,6 +90,10 @@ pub struct Settings {
     pub remind_after: NaiveTime,
 }
 
+/// A hint that works while the config file is invalid: an empty config
+/// (`/dev/null`) is all defaults, and `config show` prints every key.
+const SHOW_DEFAULTS: &str = "fix that key; `learnlog --config /dev/null config show` prints every key with its default";
+
 impl Config {
     /// Reads the config file. A missing file means defaults, unless it was
     /// named explicitly (`--config`, `LEARNLOG_CONFIG`): then it is bad
@@ -119,12 +123,12 @@ impl Config {
                     one_line(err.message()),
                     where_in(&text, err.span())
                 ),
-                "see `learnlog config show` for the keys and their defaults",
+                SHOW_DEFAULTS,
             )
         })?;
-        config.settings().map_err(|err| {
-            user_hint(format!("invalid config file {}: {err}", path.display()), "see examples/config.toml")
-        })?;
+        config
+            .settings()
+            .map_err(|err| user_hint(format!("invalid config file {}: {err}", path.display()), SHOW_DEFAULTS))?;
         Ok(config)
     }
 
@@ -154,9 +158,8 @@ impl Config {
                 Err(user(format!("`{key}` = {value} is not a duration of 1 to 1440 minutes (24h)")))
             }
         };
-        let currency = crate::domain::money::currency(&self.currency).map_err(|err| {
-            user(format!("`currency` = '{}': {}", self.currency, err.message.trim_start_matches("invalid ")))
-        })?;
+        let currency = crate::domain::money::currency(&self.currency)
+            .map_err(|err| user(format!("`currency` = {}", err.message)))?;
         if self.database.as_ref().is_some_and(|path| path.as_os_str().is_empty()) {
             return Err(user("`database` is empty; give a file path or leave the key out"));
         }

@@ -165,10 +165,18 @@ pub fn check_units(conn: &rusqlite::Connection, item: &Item, replacing: i64, uni
         ));
     }
     match item.units_total {
-        Some(total) if done > total => Err(user_hint(
-            format!("{} has {total} units; {others} done and {units} more would make {done}", item.slug),
-            format!("if it has more, `learnlog progress {} {others}/{done}` raises the total first", item.slug),
-        )),
+        Some(total) if done > total => {
+            // `progress` works only on an open course.
+            let hint = if item.is_open() {
+                format!("if it has more, `learnlog progress {} {others}/{done}` raises the total first", item.slug)
+            } else {
+                format!("{} is {}; give at most {} units", item.slug, item.status, (total - others).max(0))
+            };
+            Err(user_hint(
+                format!("{} has {total} units; {others} done and {units} more would make {done}", item.slug),
+                hint,
+            ))
+        }
         _ => Ok(()),
     }
 }

@@ -23,11 +23,11 @@ pub fn currency(text: &str) -> Result<String, Invalid> {
     match iso_currency::Currency::from_code(&code) {
         Some(found) if found.exponent().is_some() => Ok(found.code().to_string()),
         Some(_) => Err(Invalid::new(
-            format!("invalid currency '{text}': it has no minor units to count money in"),
+            format!("'{code}' has no minor units to count money in"),
             "use a currency code such as USD, EUR or JPY",
         )),
         None => Err(Invalid::new(
-            format!("invalid currency '{text}': not an ISO 4217 code"),
+            format!("'{code}' is not an ISO 4217 currency code"),
             "use a currency code such as USD, EUR or JPY",
         )),
     }
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn only_iso_4217_codes() {
         let err = Money::parse("10XYZ", "USD").unwrap_err();
-        assert!(err.message.contains("not an ISO 4217 code"), "{}", err.message);
+        assert!(err.message.contains("'XYZ' is not an ISO 4217 currency code"), "{}", err.message);
         assert!(Money::parse("10XAU", "USD").is_err());
         assert!(Money::parse("10", "XYZ").is_err());
         assert_eq!(currency("eur").unwrap(), "EUR");

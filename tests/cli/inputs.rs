@@ -248,6 +248,9 @@ fn config_values_are_checked_like_their_flags() {
         let run = env.run(&["status"]).fails(2);
         assert!(run.stderr.contains(&format!("`{key}`")), "{toml}:\n{}", run.transcript());
     }
+    // The hint of an invalid config works while it is invalid.
+    let run = env.run(&["status"]).fails(2);
+    assert!(follow_hint(&env, &run).stdout.contains("default_minutes = 30"));
     std::fs::remove_file(env.config_path()).unwrap();
     let run = env.run(&["config", "set", "default_minutes", "100000"]).fails(2);
     assert!(run.stderr.contains("`default_minutes`"), "{}", run.transcript());
