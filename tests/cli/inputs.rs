@@ -254,6 +254,13 @@ fn config_values_are_checked_like_their_flags() {
     std::fs::remove_file(env.config_path()).unwrap();
     let run = env.run(&["config", "set", "default_minutes", "100000"]).fails(2);
     assert!(run.stderr.contains("`default_minutes`"), "{}", run.transcript());
+    let run = env.run(&["config", "set", "default_minutes", "25h"]).fails(2);
+    assert!(run.stderr.contains("`default_minutes`"), "{}", run.transcript());
+    // A minutes key takes a duration, as its flag does.
+    env.run(&["config", "set", "default_minutes", "1h30"]).ok();
+    assert_eq!(env.run(&["config", "get", "default_minutes"]).ok().stdout, "90\n");
+    env.run(&["config", "set", "default_minutes", "45"]).ok();
+    assert_eq!(env.run(&["config", "get", "default_minutes"]).ok().stdout, "45\n");
     env.run(&["config", "set", "currency", "bhd"]).ok();
     let run = env.run(&["add", "course", "Arabic", "--price", "1.5", "--json"]).ok();
     assert_eq!(run.json()["price"]["minor"], 1500);

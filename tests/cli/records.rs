@@ -472,7 +472,7 @@ fn config_path_show_get_set() {
     let text = std::fs::read_to_string(env.config_path()).unwrap();
     for (args, message) in [
         (&["config", "set", "colour", "always"][..], "error: unknown config key 'colour'\n"),
-        (&["config", "set", "default_minutes", "lots"], "error: `default_minutes` takes a whole number, not 'lots'\n"),
+        (&["config", "set", "default_minutes", "lots"], "error: `default_minutes` takes a duration, not 'lots'\n"),
         (&["config", "set", "week_starts", "someday"], "error: invalid value for `week_starts`"),
         (&["config", "get", "nope"], "error: unknown config key 'nope'\n"),
     ] {
