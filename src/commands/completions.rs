@@ -43,6 +43,68 @@ pub fn man(mut out: Out) -> Result<()> {
         .date(man_date())
         .manual("learnlog manual")
         .render(&mut buffer)?;
-    out.raw(&buffer)?;
+    let page = wrap_text_lines(&String::from_utf8_lossy(&buffer), 80);
+    out.raw(page.as_bytes())?;
     out.flush()
+}
+
+/// Breaks roff text lines longer than `width` bytes at spaces (the same
+/// page once filled; mandoc's lint asks for it). Control lines, lines that
+/// start with a space (kept as they are by roff) and no-fill blocks are
+/// left alone; a continuation that would read as a control line is escaped.
+fn wrap_text_lines(page: &str, width: usize) -> String {
+    let mut wrapped = String::with_capacity(page.len() + page.len() / 40);
+    let mut no_fill = false;
+    for line in page.split_inclusive('\n') {
+        let text = line.strip_suffix('\n').unwrap_or(line);
+        match text.split_whitespace().next() {
+            Some(".nf" | ".EX") => no_fill = true,
+            Some(".fi" | ".EE") => no_fill = false,
+            _ => {}
+        }
+        let keep = no_fill || text.len() <= width || text.starts_with(['.', '\'', ' ', '\t']);
+        if keep {
+            wrapped.push_str(line);
+            continue;
+        }
+        let mut current = String::new();
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            if !current.is_empty() && current.len() + 1 + word.len() > width {
+                wrapped.push_str(&current);
+                wrapped.push('\n');
+                current.clear();
+            }
+            if current.is_empty() {
+                if word.starts_with(['.', '\'']) {
+                    current.push_str("\\&");
+                }
+            } else {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        wrapped.push_str(&current);
+        if line.ends_with('\n') {
+            wrapped.push('\n');
+        }
+    }
+    wrapped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_text_lines;
+
+    #[test]
+    fn long_text_lines_are_broken_at_spaces() {
+        let page =
+            ".TH X 1\nword word word word\n  kept as it is because it starts with a space\n.nf\nno fill no fill\n.fi\n";
+        let wrapped = wrap_text_lines(page, 10);
+        assert_eq!(
+            wrapped,
+            ".TH X 1\nword word\nword word\n  kept as it is because it starts with a space\n.nf\nno fill no fill\n.fi\n"
+        );
+        assert_eq!(wrap_text_lines("a .b\n", 2), "a\n\\&.b\n");
+        assert_eq!(wrap_text_lines("a 'b", 2), "a\n\\&'b");
+    }
 }
