@@ -59,9 +59,10 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
     if let Some(units) = args.units
         && units < 0
     {
+        let reference = reference.as_deref().unwrap_or("REF");
         return Err(user_hint(
-            format!("invalid --units {units}"),
-            "use `learnlog progress REF N` to correct units done",
+            format!("invalid --units {units}: a session adds units, it never takes them away"),
+            format!("`learnlog progress {reference} N` sets the units done"),
         ));
     }
     // When it started: --at on the day; else a check-in for today has just ended.
