@@ -26,19 +26,27 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Database file (default: LEARNLOG_DB, config `database`, then the platform data dir)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Config file (default: LEARNLOG_CONFIG, then the platform config dir)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Print one JSON document instead of text
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
-    /// When to use colour
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    /// When to use colour: auto, always or never
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
+        hide_possible_values = true
+    )]
     pub color: ColorChoice,
     /// Print nothing on success for commands that change data
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 }
 
@@ -204,7 +212,7 @@ pub struct GoalFields {
     /// Why it matters to you
     #[arg(long, value_name = "TEXT")]
     pub why: Option<String>,
-    /// Reference name (default: made from the title)
+    /// Reference name, not a number, duration or date word (default: made from the title)
     #[arg(long, value_name = "S")]
     pub slug: Option<String>,
 }
@@ -218,7 +226,7 @@ pub struct CourseFields {
     /// Pledge a rate right away (same as `learnlog pledge COURSE RATE`)
     #[arg(long, value_name = "RATE")]
     pub pledge: Option<String>,
-    /// Reference name (default: made from the title)
+    /// Reference name, not a number, duration or date word (default: made from the title)
     #[arg(long, value_name = "S")]
     pub slug: Option<String>,
 }
@@ -234,7 +242,7 @@ pub struct CourseOpts {
     /// Certificate track
     #[arg(long, value_name = "audit|verified")]
     pub track: Option<String>,
-    /// Price paid: 49, 49.99EUR, "$49"
+    /// Price paid: 49, 49.99EUR, "$49" (an ISO 4217 code; default: config `currency`)
     #[arg(long, value_name = "MONEY")]
     pub price: Option<String>,
     /// Number of units in the course
@@ -266,7 +274,7 @@ pub struct ProjectFields {
     pub title: String,
     #[command(flatten)]
     pub opts: ProjectOpts,
-    /// Reference name (default: made from the title)
+    /// Reference name, not a number, duration or date word (default: made from the title)
     #[arg(long, value_name = "S")]
     pub slug: Option<String>,
 }
@@ -369,7 +377,7 @@ pub struct EditArgs {
     /// Project: idea or active
     #[arg(long, value_name = "S")]
     pub status: Option<String>,
-    /// Session: minutes
+    /// Session: duration (45m, 1h30, 1.5h, 90, 1:30)
     #[arg(long, value_name = "D")]
     pub minutes: Option<String>,
     /// Session: study day
@@ -439,7 +447,7 @@ pub struct UndoArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckinArgs {
-    /// A course or project and/or a duration, in either order
+    /// A course or project and/or a duration (45m, 1h30, 1.5h, 90, 1:30), in either order
     #[arg(value_name = "REF|DURATION", num_args = 0..=2)]
     pub words: Vec<String>,
     /// Units done in this session

@@ -90,11 +90,26 @@ pub struct Settings {
     pub remind_after: NaiveTime,
 }
 
+/// A hint that works while the config file is invalid: an empty config
+/// (`/dev/null`) is all defaults, and `config show` prints every key.
+const SHOW_DEFAULTS: &str = "fix that key; `learnlog --config /dev/null config show` prints every key with its default";
+
 impl Config {
-    /// Reads the config file; a missing file means defaults.
-    pub fn load(path: &Path) -> Result<Config> {
+    /// Reads the config file. A missing file means defaults, unless it was
+    /// named explicitly (`--config`, `LEARNLOG_CONFIG`): then it is bad
+    /// usage (exit 2), as a typo in the path would otherwise go unnoticed.
+    pub fn load(path: &Path, named: bool) -> Result<Config> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound && named => {
+                return Err(user_hint(
+                    format!("the config file {} does not exist", path.display()),
+                    format!(
+                        "`learnlog --config {} config set currency USD` creates it; without --config and LEARNLOG_CONFIG the defaults apply",
+                        path.display()
+                    ),
+                ));
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(err) => {
                 return Err(err).with_context(|| format!("cannot read config file {}", path.display()));
@@ -108,12 +123,12 @@ impl Config {
                     one_line(err.message()),
                     where_in(&text, err.span())
                 ),
-                "see `learnlog config show` for the keys and their defaults",
+                SHOW_DEFAULTS,
             )
         })?;
-        config.settings().map_err(|err| {
-            user_hint(format!("invalid config file {}: {err}", path.display()), "see examples/config.toml")
-        })?;
+        config
+            .settings()
+            .map_err(|err| user_hint(format!("invalid config file {}: {err}", path.display()), SHOW_DEFAULTS))?;
         Ok(config)
     }
 
@@ -126,21 +141,37 @@ impl Config {
         let weekday = |key: &str, text: &str| {
             text.parse::<Weekday>().map_err(|_| user(format!("`{key}` = '{text}' is not a weekday name like monday")))
         };
-        let positive = |key: &str, value: i64, min: i64| {
-            if value < min { Err(user(format!("`{key}` must be at least {min}, not {value}"))) } else { Ok(value) }
+        let within = |key: &str, value: i64, min: i64, max: i64| {
+            if value < min {
+                Err(user(format!("`{key}` must be at least {min}, not {value}")))
+            } else if value > max {
+                Err(user(format!("`{key}` must be at most {max}, not {value}")))
+            } else {
+                Ok(value)
+            }
         };
-        if !crate::domain::money::is_currency_code(&self.currency) {
-            return Err(user(format!("`currency` = '{}' is not an ISO 4217 code like USD", self.currency)));
+        // Minutes as a DURATION on the command line: more than 0, at most 24h.
+        let minutes = |key: &str, value: i64| {
+            if (1..=crate::domain::parse::DAY_MINUTES).contains(&value) {
+                Ok(value)
+            } else {
+                Err(user(format!("`{key}` = {value} is not a duration of 1 to 1440 minutes (24h)")))
+            }
+        };
+        let currency = crate::domain::money::currency(&self.currency)
+            .map_err(|err| user(format!("`currency` = {}", err.message)))?;
+        if self.database.as_ref().is_some_and(|path| path.as_os_str().is_empty()) {
+            return Err(user("`database` is empty; give a file path or leave the key out"));
         }
         Ok(Settings {
-            currency: self.currency.to_ascii_uppercase(),
-            default_minutes: positive("default_minutes", self.default_minutes, 1)?,
+            currency,
+            default_minutes: minutes("default_minutes", self.default_minutes)?,
             day_starts_at: time("day_starts_at", &self.day_starts_at)?,
             week_starts: weekday("week_starts", &self.week_starts)?,
-            horizon_days: positive("horizon_days", self.horizon_days, 0)?,
-            min_minutes: positive("streak.min_minutes", self.streak.min_minutes, 1)?,
-            freeze_every: positive("streak.freeze_every", self.streak.freeze_every, 1)?,
-            max_freezes: positive("streak.max_freezes", self.streak.max_freezes, 0)?,
+            horizon_days: within("horizon_days", self.horizon_days, 0, 365)?,
+            min_minutes: minutes("streak.min_minutes", self.streak.min_minutes)?,
+            freeze_every: within("streak.freeze_every", self.streak.freeze_every, 1, 365)?,
+            max_freezes: within("streak.max_freezes", self.streak.max_freezes, 0, 365)?,
             rest_weekdays: self
                 .streak
                 .rest_weekdays
@@ -178,6 +209,12 @@ pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
         user_hint("cannot find a config directory on this system", "set LEARNLOG_CONFIG or pass --config")
     })?;
     Ok(dir.join("learnlog").join("config.toml"))
+}
+
+/// Was the config file named by `--config` or `LEARNLOG_CONFIG` (rather
+/// than found at the platform's default path)?
+pub fn named_explicitly(flag: Option<&Path>) -> bool {
+    flag.is_some() || env_path("LEARNLOG_CONFIG").is_some()
 }
 
 /// Where the database is: `--db` > `LEARNLOG_DB` > config `database` > the platform data dir.

@@ -111,7 +111,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Man => return commands::completions::man(out).map(|_| ExitCode::SUCCESS),
         _ => {}
     }
-    let config = Config::load(&config_path)?;
+    // `config path` names the file and `config set` creates it: both work
+    // before it exists.
+    let creates = matches!(
+        &cli.command,
+        Command::Config(cli::ConfigArgs { action: Some(cli::ConfigAction::Path | cli::ConfigAction::Set { .. }) })
+    );
+    let named = config::named_explicitly(cli.global.config.as_deref()) && !creates;
+    let config = Config::load(&config_path, named)?;
     let settings = config.settings()?;
     let clock = Clock::from_env(settings.day_starts_at)?;
     let mut ctx =

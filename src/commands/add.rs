@@ -10,7 +10,7 @@ use crate::cli::{AddCommand, CourseOpts, ProjectOpts};
 use crate::domain::money::Money;
 use crate::domain::parse::{parse_date, require_positive};
 use crate::domain::records::{Item, Kind};
-use crate::domain::slug::{is_valid_slug, slugify, unique_slug};
+use crate::domain::slug::{check_given, slugify, unique_slug};
 use crate::error::{user, user_hint};
 use crate::store;
 
@@ -35,7 +35,7 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
     let db = ctx.write_db()?;
     let summary = format!("add {kind} '{title}'");
     let item = db.write(&summary, now, |conn| {
-        let slug = choose_slug(conn, slug.as_deref(), &title)?;
+        let slug = choose_slug(conn, kind, slug.as_deref(), &title)?;
         let initial = "active";
         let mut item = store::items::blank(kind, slug, title.clone(), initial, now);
         match &command {
@@ -72,15 +72,12 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
 }
 
 /// `--slug` when given (it must be free), else one made from the title.
-pub fn choose_slug(conn: &Connection, given: Option<&str>, title: &str) -> Result<String> {
+pub fn choose_slug(conn: &Connection, kind: Kind, given: Option<&str>, title: &str) -> Result<String> {
     match given {
         Some(slug) => {
             let slug = slug.trim().to_lowercase();
-            if !is_valid_slug(&slug) {
-                return Err(user_hint(
-                    format!("invalid slug '{slug}'"),
-                    "use letters, digits, '-', '_' or '.', not only digits",
-                ));
+            if let Err(why) = check_given(&slug) {
+                return Err(user_hint(format!("invalid slug '{slug}'"), why));
             }
             if store::items::slug_taken(conn, &slug)? {
                 return Err(user_hint(format!("the slug '{slug}' is taken"), "choose another with --slug"));
@@ -88,7 +85,7 @@ pub fn choose_slug(conn: &Connection, given: Option<&str>, title: &str) -> Resul
             Ok(slug)
         }
         None => {
-            let base = slugify(title);
+            let base = slugify(kind.as_str(), title);
             let mut failure = None;
             let slug = unique_slug(&base, |candidate| match store::items::slug_taken(conn, candidate) {
                 Ok(taken) => taken,

@@ -7,7 +7,9 @@ use chrono::{Duration, Utc};
 use super::resolve;
 use crate::Ctx;
 use crate::cli::{CheckinArgs, ProgressArgs};
-use crate::domain::parse::{format_minutes, looks_like_duration, parse_bloom, parse_date, parse_duration, parse_time};
+use crate::domain::parse::{
+    check_day_total, format_minutes, looks_like_duration, parse_bloom, parse_date, parse_duration, parse_time,
+};
 use crate::domain::records::{Item, Kind, Session};
 use crate::error::{user, user_hint};
 use crate::store;
@@ -57,9 +59,10 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
     if let Some(units) = args.units
         && units < 0
     {
+        let reference = reference.as_deref().unwrap_or("REF");
         return Err(user_hint(
-            format!("invalid --units {units}"),
-            "use `learnlog progress REF N` to correct units done",
+            format!("invalid --units {units}: a session adds units, it never takes them away"),
+            format!("`learnlog progress {reference} N` sets the units done"),
         ));
     }
     // When it started: --at on the day; else a check-in for today has just ended.
@@ -89,15 +92,24 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         format_minutes(minutes),
         reference.as_deref().map(|r| format!(" {r}")).unwrap_or_default()
     );
+    // The same check-in without its reference, for a hint.
+    let general = match &duration {
+        Some(text) => format!("learnlog checkin {text}"),
+        None => "learnlog checkin".to_string(),
+    };
     let db = ctx.write_db()?;
     let (session, resumed) = db.write(&summary, now, |conn| {
         let (item, resumed) = match &reference {
             Some(text) => {
-                let (item, resumed) = target_for_session(conn, text, now)?;
+                let (item, resumed) = target_for_session(conn, text, now, &general)?;
                 (Some(item), resumed)
             }
             None => (None, false),
         };
+        check_day_total(study_day, day_minutes(conn, study_day)?, minutes)?;
+        if let (Some(item), Some(units)) = (&item, args.units) {
+            check_units(conn, item, 0, units)?;
+        }
         let mut session = Session {
             id: 0,
             uuid: store::new_uuid(),
@@ -133,19 +145,65 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
     ))
 }
 
+/// Minutes logged on a study day, every target together.
+pub fn day_minutes(conn: &rusqlite::Connection, day: chrono::NaiveDate) -> Result<i64> {
+    let days = store::sessions::day_amounts(conn, &store::sessions::Scope::All, day, day)?;
+    Ok(days.get(&day).map(|(minutes, _)| *minutes).unwrap_or(0))
+}
+
+/// A session's units may not take a course past its total, nor below zero
+/// (`replacing`: the units of the session being changed, already counted).
+pub fn check_units(conn: &rusqlite::Connection, item: &Item, replacing: i64, units: i64) -> Result<()> {
+    if item.kind != Kind::Course {
+        return Ok(());
+    }
+    let others = store::items::units_done(conn, item.id)? - replacing;
+    let done = others + units;
+    if done < 0 {
+        return Err(user_hint(
+            format!("{} has {others} units done; {units} would make fewer than none", item.slug),
+            format!("`learnlog progress {} N` sets the units done", item.slug),
+        ));
+    }
+    match item.units_total {
+        Some(total) if done > total => {
+            // `progress` works only on an open course.
+            let hint = if item.is_open() {
+                format!("if it has more, `learnlog progress {} {others}/{done}` raises the total first", item.slug)
+            } else {
+                format!("{} is {}; give at most {} units", item.slug, item.status, (total - others).max(0))
+            };
+            Err(user_hint(
+                format!("{} has {total} units; {others} done and {units} more would make {done}", item.slug),
+                hint,
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The course or project a session is for; a paused one is resumed, a
 /// finished one refused.
 fn target_for_session(
     conn: &rusqlite::Connection,
     reference: &str,
     now: chrono::DateTime<Utc>,
+    general: &str,
 ) -> Result<(Item, bool)> {
     let mut item = resolve(conn, reference, &[Kind::Course, Kind::Project])?;
     match item.status.as_str() {
-        "completed" | "dropped" | "shipped" => Err(user_hint(
-            format!("{} {} is {}; no more sessions can be logged to it", item.kind, item.slug, item.status),
-            format!("`learnlog resume {}` reopens it, or log general study without a reference", item.slug),
-        )),
+        "completed" | "dropped" | "shipped" => {
+            // Only a dropped record can be resumed; general study always works.
+            let hint = if item.status == "dropped" {
+                format!("`learnlog resume {}` reopens it; or log general study: `{general}`", item.slug)
+            } else {
+                format!("log it as general study: `{general}`")
+            };
+            Err(user_hint(
+                format!("{} {} is {}; no more sessions can be logged to it", item.kind, item.slug, item.status),
+                hint,
+            ))
+        }
         "paused" => {
             item.status = "active".into();
             item.updated_at = now;
@@ -186,7 +244,7 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
     let utc_offset = ctx.clock.offset_now().local_minus_utc();
     let db = ctx.write_db()?;
     let (item, before) = db.write(&format!("progress {} {}", args.reference, args.units), now, |conn| {
-        let (mut item, _) = target_for_session(conn, &args.reference, now)?;
+        let (mut item, _) = target_for_session(conn, &args.reference, now, "learnlog checkin")?;
         if item.kind != Kind::Course {
             return Err(user(format!("{} is a {}; progress in units is for courses", item.slug, item.kind)));
         }

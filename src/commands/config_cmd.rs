@@ -43,6 +43,9 @@ fn unknown_key(key: &str) -> anyhow::Error {
     user_hint(format!("unknown config key '{key}'"), "see `learnlog config show` for the keys")
 }
 
+/// The keys that hold minutes.
+const MINUTES_KEYS: &[&str] = &["default_minutes", "streak.min_minutes"];
+
 /// Sets one key in the file, keeping the rest of it, after checking that
 /// the result is a valid configuration.
 fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
@@ -58,6 +61,14 @@ fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
     let template = lookup(&defaults, key)
         .or_else(|_| if key == "database" { Ok(toml::Value::String(String::new())) } else { Err(unknown_key(key)) })?;
     let typed = match template {
+        // Minutes keys take a DURATION, as the flags they stand for do (45m, 1h).
+        toml::Value::Integer(_) if MINUTES_KEYS.contains(&key) => {
+            let minutes = crate::domain::parse::parse_duration(value).map_err(|err| {
+                let why = err.message.split_once("': ").map(|(_, why)| format!(": {why}")).unwrap_or_default();
+                user_hint(format!("`{key}` takes a duration, not '{value}'{why}"), "give one such as 45m, 1h30 or 90")
+            })?;
+            toml::Value::Integer(minutes)
+        }
         toml::Value::Integer(_) => toml::Value::Integer(
             value.trim().parse().map_err(|_| user(format!("`{key}` takes a whole number, not '{value}'")))?,
         ),

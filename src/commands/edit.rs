@@ -6,8 +6,8 @@ use super::add::{apply_course_opts, apply_project_opts, choose_slug};
 use super::{ALL_KINDS, find_session, non_empty, resolve, session_number};
 use crate::Ctx;
 use crate::cli::{EditArgs, ProjectOpts};
-use crate::domain::parse::{parse_bloom, parse_date, parse_duration};
-use crate::domain::records::Kind;
+use crate::domain::parse::{check_day_total, parse_bloom, parse_date, parse_duration};
+use crate::domain::records::{Item, Kind};
 use crate::error::{user, user_hint};
 use crate::report::records::ItemView;
 use crate::store;
@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         if let Some(slug) = &args.slug
             && *slug != item.slug
         {
-            item.slug = choose_slug(conn, Some(slug), &item.title)?;
+            item.slug = choose_slug(conn, item.kind, Some(slug), &item.title)?;
         }
         match item.kind {
             Kind::Goal => {
@@ -44,7 +44,10 @@ pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
                     &[("--platform", args.course.platform.is_some()), ("--units", args.course.units.is_some())],
                 )?;
             }
-            Kind::Course => apply_course_opts(conn, &mut item, &args.course, today, &currency)?,
+            Kind::Course => {
+                apply_course_opts(conn, &mut item, &args.course, today, &currency)?;
+                refuse_total_below_done(conn, &item, args.course.units)?;
+            }
             Kind::Project => {
                 let opts = ProjectOpts {
                     url: args.course.url.clone(),
@@ -73,6 +76,25 @@ pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         return ctx.out.json_doc(&view);
     }
     ctx.out.done(format!("Updated {} {}.", view.item.kind, view.item.slug))
+}
+
+/// `--units` may not fall below the units already done.
+fn refuse_total_below_done(conn: &rusqlite::Connection, item: &Item, given: Option<i64>) -> Result<()> {
+    let (Some(total), Some(_)) = (item.units_total, given) else { return Ok(()) };
+    let done = store::items::units_done(conn, item.id)?;
+    if total >= done {
+        return Ok(());
+    }
+    // `progress` works only while the course is open.
+    let hint = if matches!(item.status.as_str(), "active" | "paused") {
+        format!(
+            "give --units {done} or more; to lower the units done as well, `learnlog progress {} {total}/{total}`",
+            item.slug
+        )
+    } else {
+        format!("give --units {done} or more")
+    };
+    Err(user_hint(format!("{} has {done} units done, more than --units {total}", item.slug), hint))
 }
 
 fn refuse_flags(kind: Kind, given: &[(&str, bool)]) -> Result<()> {
@@ -119,9 +141,28 @@ fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
                 session.target = None;
             } else {
                 let item = resolve(conn, target, &[Kind::Course, Kind::Project])?;
+                if !item.is_open() && Some(item.id) != before.item_id {
+                    return Err(user_hint(
+                        format!("{} {} is {}; no session can move to it", item.kind, item.slug, item.status),
+                        format!("move it to an open course or project, or to general study: `learnlog edit session {number} --target none`"),
+                    ));
+                }
                 session.item_id = Some(item.id);
                 session.target = Some(item.slug);
             }
+        }
+        // The limits a check-in keeps: 24h in a study day, units within the course.
+        if session.minutes != before.minutes || session.study_day != before.study_day {
+            let others = super::checkin::day_minutes(conn, session.study_day)?
+                - if before.study_day == session.study_day { before.minutes } else { 0 };
+            check_day_total(session.study_day, others, session.minutes)?;
+        }
+        if (session.units != before.units || session.item_id != before.item_id)
+            && let Some(item_id) = session.item_id
+            && let Some(item) = store::items::get(conn, item_id)?
+        {
+            let counted = if before.item_id == Some(item_id) { before.units } else { 0 };
+            super::checkin::check_units(conn, &item, counted, session.units)?;
         }
         if session == before {
             return Err(user_hint(format!("nothing to change in session #{number}"), "pass a flag, e.g. --minutes 50"));

@@ -69,7 +69,21 @@ fn export_json(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
     }
 }
 
+/// A file is written only into a folder that exists: learnlog creates no
+/// folders but its own (SPEC §5).
+pub fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
+    let Some(folder) = path.parent().filter(|d| !d.as_os_str().is_empty()) else { return Ok(()) };
+    if folder.is_dir() {
+        return Ok(());
+    }
+    Err(user_hint(
+        format!("the folder {} does not exist", folder.display()),
+        "create it first, or give a path in a folder that exists",
+    ))
+}
+
 fn refuse_overwrite(path: &std::path::Path, force: bool) -> Result<()> {
+    refuse_missing_folder(path)?;
     if path.is_dir() {
         return Err(user(format!("{} is a directory", path.display())));
     }

@@ -4,15 +4,18 @@
 //! merge then runs in one journaled transaction (so `undo` reverses it), or,
 //! with `--dry-run`, in one that is rolled back.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::Ctx;
 use crate::cli::{ImportArgs, ImportFormat};
+use crate::domain::parse::{DAY_MINUTES, format_minutes};
 use crate::domain::records::Kind;
 use crate::domain::snapshot::Snapshot;
 use crate::error::user_hint;
@@ -60,6 +63,7 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     for reason in &skipped {
         ctx.out.note(format!("note: skipped {reason}"))?;
     }
+    let days: BTreeSet<NaiveDate> = snapshot.sessions.iter().map(|s| s.study_day).collect();
     let mut progress = ctx.out.progress("importing", snapshot.len());
     let merge = if args.dry_run {
         let now = ctx.clock.now();
@@ -71,12 +75,19 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
             empty = Db::empty()?;
             &empty
         };
-        db.rehearse(now, |conn| store::snapshot::merge(conn, &snapshot, &mut |done| progress.tick(done)))?
+        db.rehearse(now, |conn| {
+            let before = day_totals(conn, &days)?;
+            let merge = store::snapshot::merge(conn, &snapshot, &mut |done| progress.tick(done))?;
+            check_day_totals(conn, &before)?;
+            Ok(merge)
+        })?
     } else {
         let now = ctx.clock.now();
         let db = ctx.write_db()?;
         let written = db.write(&format!("import {name}"), now, |conn| {
+            let before = day_totals(conn, &days)?;
             let merge = store::snapshot::merge(conn, &snapshot, &mut |done| progress.tick(done))?;
+            check_day_totals(conn, &before)?;
             if merge.changed() { Ok(merge) } else { Err(NothingChanged(merge).into()) }
         });
         match written {
@@ -93,6 +104,26 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         return ctx.out.json_doc(&report);
     }
     print(ctx, &report)
+}
+
+/// Minutes logged on each of these study days.
+fn day_totals(conn: &Connection, days: &BTreeSet<NaiveDate>) -> Result<BTreeMap<NaiveDate, i64>> {
+    days.iter().map(|day| Ok((*day, super::checkin::day_minutes(conn, *day)?))).collect()
+}
+
+/// No import brings a study day past 24 hours (a day that already was, in
+/// an older file, may stay so but not grow).
+fn check_day_totals(conn: &Connection, before: &BTreeMap<NaiveDate, i64>) -> Result<()> {
+    for (day, was) in before {
+        let now = super::checkin::day_minutes(conn, *day)?;
+        if now > DAY_MINUTES && now > *was {
+            return Err(user_hint(
+                format!("the import would make {} on {day}, more than 24h in one study day", format_minutes(now)),
+                "fix the sessions of that day in the file; nothing was imported",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The input's name for messages, and its text; `-` is stdin.
@@ -158,10 +189,12 @@ fn print(ctx: &mut Ctx, report: &ImportReport) -> Result<()> {
     }
     for renamed in &report.merge.renamed {
         let verb = if report.dry_run { "would be imported" } else { "was imported" };
-        ctx.out.line(format!(
-            "{} '{}' {verb} as '{}': another record here has that slug.",
-            renamed.kind, renamed.from, renamed.to
-        ))?;
+        let why = if crate::domain::slug::is_reserved(&renamed.from) {
+            "its slug would read as a number, a duration, a date or a keyword"
+        } else {
+            "another record here has that slug"
+        };
+        ctx.out.line(format!("{} '{}' {verb} as '{}': {why}.", renamed.kind, renamed.from, renamed.to))?;
     }
     if !report.dry_run {
         ctx.out.done("`learnlog undo` reverses the import.")?;

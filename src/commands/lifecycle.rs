@@ -21,10 +21,12 @@ pub fn done(ctx: &mut Ctx, args: &DoneArgs) -> Result<()> {
     }
     let view = change_status(ctx, &args.reference, "done", |item| {
         if !item.is_open() {
-            return Err(user_hint(
-                format!("{} is already {}", item.slug, item.status),
-                "`learnlog resume` reopens a dropped one; `learnlog undo` reverses a mistake",
-            ));
+            let hint = if item.status == "dropped" {
+                format!("`learnlog resume {}` reopens it", item.slug)
+            } else {
+                format!("`learnlog show {}` shows when and how", item.slug)
+            };
+            return Err(user_hint(format!("{} is already {}", item.slug, item.status), hint));
         }
         if item.kind != Kind::Course && (args.credential.is_some() || args.score.is_some()) {
             return Err(user("--credential and --score are for courses"));
@@ -85,7 +87,10 @@ pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<()> {
             "paused" | "dropped" => {}
             "active" => return Err(user(format!("{} is already active", item.slug))),
             other => {
-                return Err(user_hint(format!("{} is {other}", item.slug), "`learnlog undo` reverses a mistaken done"));
+                return Err(user_hint(
+                    format!("{} is {other}; only a paused or dropped record can be resumed", item.slug),
+                    "log more study on it as general study: `learnlog checkin`",
+                ));
             }
         }
         item.status = "active".into();

@@ -13,19 +13,33 @@ pub struct Money {
     pub currency: String,
 }
 
-/// Currencies whose minor unit is the major unit (ISO 4217 exponent 0).
-const ZERO_DECIMAL: &[&str] =
-    &["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"];
-
 /// Currency symbols people type, and the code each one means.
 const SYMBOLS: &[(&str, &str)] = &[("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₹", "INR")];
 
-pub fn is_currency_code(code: &str) -> bool {
-    code.len() == 3 && code.chars().all(|c| c.is_ascii_alphabetic())
+/// The ISO 4217 code `text` names (any case), if it is a currency money can
+/// be counted in: one with minor units (not gold, nor `XXX`).
+pub fn currency(text: &str) -> Result<String, Invalid> {
+    let code = text.trim().to_ascii_uppercase();
+    match iso_currency::Currency::from_code(&code) {
+        Some(found) if found.exponent().is_some() => Ok(found.code().to_string()),
+        Some(_) => Err(Invalid::new(
+            format!("'{code}' has no minor units to count money in"),
+            "use a currency code such as USD, EUR or JPY",
+        )),
+        None => Err(Invalid::new(
+            format!("'{code}' is not an ISO 4217 currency code"),
+            "use a currency code such as USD, EUR or JPY",
+        )),
+    }
 }
 
+pub fn is_currency_code(code: &str) -> bool {
+    currency(code).is_ok_and(|known| known == code)
+}
+
+/// The currency's ISO 4217 minor units (decimals): JPY 0, EUR 2, BHD 3.
 fn exponent(currency: &str) -> u32 {
-    if ZERO_DECIMAL.contains(&currency) { 0 } else { 2 }
+    iso_currency::Currency::from_code(currency).and_then(|c| c.exponent()).map(u32::from).unwrap_or(2)
 }
 
 impl Money {
@@ -64,11 +78,30 @@ impl Money {
             currency = Some(code.to_ascii_uppercase());
             number = remainder;
         }
-        let currency = currency.unwrap_or_else(|| default_currency.to_ascii_uppercase());
-        if !is_currency_code(&currency) {
+        let code = currency.unwrap_or_else(|| default_currency.to_ascii_uppercase());
+        if !code.chars().all(|c| c.is_ascii_alphabetic()) || !number.chars().any(|c| c.is_ascii_digit()) {
             return Err(invalid());
         }
-        let minor = parse_decimal(&number, exponent(&currency)).ok_or_else(invalid)?;
+        let currency = self::currency(&code).map_err(|err| Invalid {
+            message: format!("invalid price '{text}': {}", err.message.trim_start_matches("invalid ")),
+            ..err
+        })?;
+        let decimals = exponent(&currency);
+        if let Some((_, fraction)) = number.split_once('.')
+            && fraction.len() > decimals as usize
+            && fraction.chars().all(|c| c.is_ascii_digit())
+        {
+            let places = match decimals {
+                0 => "no decimals".to_string(),
+                1 => "1 decimal".to_string(),
+                n => format!("{n} decimals"),
+            };
+            return Err(Invalid::new(
+                format!("invalid price '{text}': {currency} has {places}"),
+                format!("round it to {places}"),
+            ));
+        }
+        let minor = parse_decimal(&number, decimals).ok_or_else(invalid)?;
         if minor < 0 {
             return Err(Invalid::new(format!("invalid price '{text}': it is negative"), "a price is 0 or more"));
         }
@@ -133,6 +166,28 @@ mod tests {
     }
 
     #[test]
+    fn each_currency_has_its_own_minor_units() {
+        assert_eq!(Money::parse("1.5BHD", "USD").unwrap(), Money { minor: 1500, currency: "BHD".into() });
+        assert_eq!(Money::parse("1JPY", "USD").unwrap(), Money { minor: 1, currency: "JPY".into() });
+        assert_eq!(Money::parse("1.5 bhd", "USD").unwrap().to_string(), "1.500 BHD");
+        let err = Money::parse("1.234USD", "USD").unwrap_err();
+        assert!(err.message.contains("USD has 2 decimals"), "{}", err.message);
+        let err = Money::parse("1.5JPY", "USD").unwrap_err();
+        assert!(err.message.contains("JPY has no decimals"), "{}", err.message);
+    }
+
+    #[test]
+    fn only_iso_4217_codes() {
+        let err = Money::parse("10XYZ", "USD").unwrap_err();
+        assert!(err.message.contains("'XYZ' is not an ISO 4217 currency code"), "{}", err.message);
+        assert!(Money::parse("10XAU", "USD").is_err());
+        assert!(Money::parse("10", "XYZ").is_err());
+        assert_eq!(currency("eur").unwrap(), "EUR");
+        assert!(is_currency_code("CHF"));
+        assert!(!is_currency_code("ABC"));
+    }
+
+    #[test]
     fn rejects_garbage() {
         for bad in ["abc", "", "12.345", "1.2.3", "-5", "$", "12 EURO", "1e5"] {
             assert!(Money::parse(bad, "USD").is_err(), "{bad}");
@@ -152,7 +207,7 @@ mod tests {
         }
 
         #[test]
-        fn displayed_amounts_parse_back(minor in 0i64..1_000_000_000, code in "(USD|EUR|JPY|GBP)") {
+        fn displayed_amounts_parse_back(minor in 0i64..1_000_000_000, code in "(USD|EUR|JPY|GBP|BHD|KWD|CLF)") {
             let money = Money { minor, currency: code };
             let text = money.to_string();
             proptest::prop_assert_eq!(Money::parse(&text, "USD").unwrap(), money);

@@ -130,8 +130,12 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, Invalid> {
     NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(invalid)
 }
 
-/// A duration in whole minutes: `45m`, `1h`, `1h30m`, `1.5h`, `90`, `1:30`.
-/// Zero, negative or more than 24 hours is an error.
+/// The most a study day holds, and so the longest session (SPEC §1.3).
+pub const DAY_MINUTES: i64 = 24 * 60;
+
+/// A duration in whole minutes: `45m`, `1h`, `1h30m`, `1h30`, `1.5h`, `90`,
+/// `1:30`; unit letters in either case (`45M` is 45 minutes: a duration is
+/// never counted in months). Zero, negative or more than 24 hours is an error.
 pub fn parse_duration(text: &str) -> Result<i64, Invalid> {
     let trimmed = text.trim();
     if trimmed.starts_with('-') {
@@ -142,39 +146,131 @@ pub fn parse_duration(text: &str) -> Result<i64, Invalid> {
     if minutes <= 0 {
         return Err(Invalid::new(format!("invalid duration '{text}': it is zero"), DURATION_HINT));
     }
-    if minutes > 24 * 60 {
+    if minutes > DAY_MINUTES {
         return Err(Invalid::new(format!("invalid duration '{text}': more than 24 hours"), DURATION_HINT));
     }
     Ok(minutes)
 }
 
+/// A session of `minutes` on `day`, where the day already holds `others`
+/// minutes, must not bring the study day past 24 hours.
+pub fn check_day_total(day: NaiveDate, others: i64, minutes: i64) -> Result<(), Invalid> {
+    let total = others.saturating_add(minutes);
+    if total > DAY_MINUTES {
+        let room = (DAY_MINUTES - others).max(0);
+        let hint = if room > 0 {
+            format!("{day} has {} logged; at most {} more fit in it", format_minutes(others), format_minutes(room))
+        } else {
+            format!("{day} already has 24h logged; see `learnlog list sessions --since {day}`")
+        };
+        return Err(Invalid::new(
+            format!(
+                "{} more on {day} would make {} in one study day (more than 24h)",
+                format_minutes(minutes),
+                format_minutes(total)
+            ),
+            hint,
+        ));
+    }
+    Ok(())
+}
+
 /// Is this word a duration (as opposed to a reference)? Used by `checkin`,
-/// whose REF and DURATION may come in either order.
+/// whose REF and DURATION may come in either order, and by slugs, which
+/// must never read as one.
 pub fn looks_like_duration(text: &str) -> bool {
     let t = text.trim().trim_start_matches(['-', '+']);
     t.starts_with(|c: char| c.is_ascii_digit() || c == '.') && duration_minutes(t).is_some()
 }
 
+/// The minutes a duration text means, before any range check; `None` when
+/// it is not a duration.
 fn duration_minutes(text: &str) -> Option<i64> {
+    let lower = text.trim().to_ascii_lowercase();
+    let text = lower.as_str();
     if text.is_empty() {
         return None;
     }
-    if text.chars().all(|c| c.is_ascii_digit()) {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit());
+    // 90: minutes.
+    if digits(text) {
         return text.parse().ok();
     }
+    // 1:30: hours and two-digit minutes.
     if let Some((h, m)) = text.split_once(':') {
+        if !digits(h) || m.len() != 2 || !digits(m) {
+            return None;
+        }
         let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-        return ((0..60).contains(&m) && h >= 0).then_some(h * 60 + m);
+        return (m < 60).then_some(h * 60 + m);
     }
-    // A decimal number of hours or minutes: 1.5h, 2.5m
-    if let Some(number) = text.strip_suffix('h').filter(|n| n.contains('.')) {
-        let hours: f64 = number.parse().ok()?;
-        return hours.is_finite().then(|| (hours * 60.0).round() as i64);
+    // Up to two parts, hours then minutes: 1h, 1.5h, 1h30m, 1h30, 45m, 2 hours.
+    let (number, rest) = split_number(text)?;
+    let (unit, rest) = split_unit(rest);
+    match unit {
+        Unit::Hours => {
+            let hour_minutes = decimal_hours_to_minutes(number)?;
+            if rest.is_empty() {
+                return Some(hour_minutes);
+            }
+            if number.contains('.') {
+                return None;
+            }
+            let (minutes, rest) = split_number(rest)?;
+            let (unit, rest) = split_unit(rest);
+            if !digits(minutes) || !rest.is_empty() || !matches!(unit, Unit::Minutes | Unit::Bare) {
+                return None;
+            }
+            let minutes: i64 = minutes.parse().ok()?;
+            (minutes < 60).then_some(hour_minutes + minutes)
+        }
+        Unit::Minutes if rest.is_empty() && digits(number) => number.parse().ok(),
+        _ => None,
     }
-    // Whole units, humantime style: 1h30m, 45m, 90min, 2 hours
-    let duration = humantime::parse_duration(text).ok()?;
-    let seconds = i64::try_from(duration.as_secs()).ok()?;
-    Some((seconds + 30) / 60)
+}
+
+enum Unit {
+    Hours,
+    Minutes,
+    /// No unit letters: minutes after hours (`1h30`).
+    Bare,
+    Other,
+}
+
+/// `1.5` and what follows it (spaces skipped).
+fn split_number(text: &str) -> Option<(&str, &str)> {
+    let end = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let number = &text[..end];
+    if number.is_empty() || !number.bytes().any(|b| b.is_ascii_digit()) || number.matches('.').count() > 1 {
+        return None;
+    }
+    Some((number, text[end..].trim_start()))
+}
+
+/// The unit word at the start of `text`, and what follows it (spaces skipped).
+fn split_unit(text: &str) -> (Unit, &str) {
+    let end = text.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(text.len());
+    let unit = match &text[..end] {
+        "" => Unit::Bare,
+        "h" | "hr" | "hrs" | "hour" | "hours" => Unit::Hours,
+        "m" | "min" | "mins" | "minute" | "minutes" => Unit::Minutes,
+        _ => Unit::Other,
+    };
+    (unit, text[end..].trim_start())
+}
+
+/// `1.5` hours → 90 minutes, rounded to the nearest minute; no float.
+fn decimal_hours_to_minutes(number: &str) -> Option<i64> {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.len() > 9 || (whole.is_empty() && fraction.is_empty()) {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    // Only the first four decimals matter to the minute.
+    let fraction: String = fraction.chars().take(4).collect();
+    let scale = 10i64.pow(fraction.len() as u32);
+    let fraction: i64 = if fraction.is_empty() { 0 } else { fraction.parse().ok()? };
+    Some(whole * 60 + (fraction * 60 * 2 + scale) / (2 * scale))
 }
 
 /// Formats minutes the way people say them: `45m`, `2h`, `3h10`.
@@ -290,16 +386,62 @@ mod tests {
 
     #[test]
     fn durations() {
-        for (text, minutes) in
-            [("45m", 45), ("1h", 60), ("1h30m", 90), ("1.5h", 90), ("90", 90), ("1:30", 90), ("24h", 1440)]
-        {
+        for (text, minutes) in [
+            ("45m", 45),
+            ("1h", 60),
+            ("1h30m", 90),
+            ("1h30", 90),
+            ("1h05", 65),
+            ("1.5h", 90),
+            ("90", 90),
+            ("1:30", 90),
+            ("24h", 1440),
+            ("1H", 60),
+            ("45M", 45),
+            ("1H30M", 90),
+            ("2 hours", 120),
+            ("1h 15m", 75),
+            ("90min", 90),
+            (".25h", 15),
+            ("0:45", 45),
+        ] {
             assert_eq!(parse_duration(text).unwrap(), minutes, "{text}");
         }
-        for bad in ["0m", "-5m", "25h", "abc", "", "0", "1:75", "1.5x"] {
+        for bad in [
+            "0m",
+            "-5m",
+            "25h",
+            "abc",
+            "",
+            "0",
+            "1:75",
+            "1.5x",
+            "1h90",
+            "1.5h30m",
+            "2.5m",
+            "1m30h",
+            "h",
+            "1:3",
+            "1mo",
+            "1d",
+            "1h30x",
+            "1.2.3h",
+            "99999999999999999999",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
         assert!(parse_duration("-5m").unwrap_err().message.contains("negative"));
         assert!(parse_duration("25h").unwrap_err().message.contains("24 hours"));
+        assert!(parse_duration("1441").unwrap_err().message.contains("24 hours"));
+    }
+
+    #[test]
+    fn a_study_day_holds_at_most_24_hours() {
+        let day = d("2026-11-23");
+        assert!(check_day_total(day, 1380, 60).is_ok());
+        let err = check_day_total(day, 1400, 60).unwrap_err();
+        assert!(err.message.contains("more than 24h"), "{}", err.message);
+        assert!(err.hint.as_deref().unwrap_or("").contains("40m more"), "{:?}", err.hint);
     }
 
     #[test]
@@ -322,9 +464,10 @@ mod tests {
 
         #[test]
         fn formatted_minutes_parse_back(minutes in 1i64..=1440) {
-            let text = format_minutes(minutes);
-            let text = if text.ends_with('m') || text.ends_with('h') { text } else { format!("{text}m") };
-            prop_assert_eq!(parse_duration(&text).unwrap(), minutes);
+            // Every duration learnlog prints is valid input, as printed.
+            prop_assert_eq!(parse_duration(&format_minutes(minutes)).unwrap(), minutes);
+            prop_assert_eq!(parse_duration(&crate::domain::pledge::format_minutes(minutes)).unwrap(), minutes);
+            prop_assert_eq!(parse_duration(&format_minutes(minutes).to_uppercase()).unwrap(), minutes);
         }
 
         #[test]

@@ -14,7 +14,7 @@ use crate::domain::money::is_currency_code;
 use crate::domain::parse::BLOOM_LEVELS;
 use crate::domain::pledge::Rate;
 use crate::domain::records::Kind;
-use crate::domain::slug::is_valid_slug;
+use crate::domain::slug::is_well_formed;
 use crate::domain::snapshot::{ItemRecord, PledgeRecord, Snapshot};
 use crate::error::user_hint;
 
@@ -185,8 +185,8 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
         if let Some(target) = &mut session.target {
             *target = canonical_uuid(target, &format!("{place}.target"))?;
         }
-        if session.minutes < 0 {
-            return Err(format!("{place}: minutes must be 0 or more, not {}", session.minutes));
+        if session.minutes < 0 || session.minutes > crate::domain::parse::DAY_MINUTES {
+            return Err(format!("{place}: minutes must be 0 to 1440 (24h), not {}", session.minutes));
         }
         if let Some(level) = &session.level
             && !BLOOM_LEVELS.contains(&level.as_str())
@@ -215,7 +215,7 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
 
 fn validate_item(kind: Kind, item: &mut ItemRecord, place: &str) -> Result<(), String> {
     item.uuid = canonical_uuid(&item.uuid, place)?;
-    if !is_valid_slug(&item.slug) {
+    if !is_well_formed(&item.slug) {
         return Err(format!("{place}: '{}' is not a valid slug", item.slug));
     }
     if item.title.trim().is_empty() {

@@ -401,7 +401,8 @@ fn merge_item(
     let goal_id = r.goal.as_deref().map(|uuid| index.id(uuid, &[Kind::Goal], &what)).transpose()?;
     let course_ids =
         r.courses.iter().map(|uuid| index.id(uuid, &[Kind::Course], &what)).collect::<Result<Vec<i64>>>()?;
-    let slug = index.free_slug(&r.slug, &r.uuid);
+    // An older learnlog made slugs that read as a number or a duration (`12`).
+    let slug = index.free_slug(&crate::domain::slug::for_import(kind.as_str(), &r.slug), &r.uuid);
     let keeps_its_slug = existing.as_ref().is_some_and(|stored| stored.slug == slug);
     if slug != r.slug && !keeps_its_slug {
         renamed.push(Renamed { kind, uuid: r.uuid.clone(), from: r.slug.clone(), to: slug.clone() });

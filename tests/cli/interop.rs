@@ -444,7 +444,7 @@ fn export_out_never_overwrites_without_force() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A directory that does not exist: an error, and no file.
     let nowhere = env.path("no/such/dir/out.json");
-    env.run(&["export", "--out", nowhere.to_str().unwrap()]).fails(1);
+    env.run(&["export", "--out", nowhere.to_str().unwrap()]).fails(2);
     assert!(!nowhere.exists());
 }
 
@@ -489,7 +489,7 @@ fn backup_copies_a_consistent_database_and_refuses_to_overwrite() {
 fn man_prints_a_roff_page_from_the_command_line_definitions() {
     let env = TestEnv::new();
     let page = env.run(&["man"]).ok().stdout;
-    assert!(page.contains(".TH learnlog 1"), "{}", &page[..page.len().min(400)]);
+    assert!(page.contains(".TH LEARNLOG 1"), "{}", &page[..page.len().min(400)]);
     for command in ["checkin", "export", "import", "backup", "portfolio"] {
         assert!(page.contains(command), "the man page lacks {command}");
     }

@@ -448,13 +448,13 @@ fn init_creates_the_database_once() {
 fn config_path_show_get_set() {
     let env = TestEnv::new();
     let run = env.run(&["config", "path"]).ok();
-    assert_eq!(env.redact(&run.stdout), "[HOME]/config/learnlog.toml\n");
+    assert_eq!(env.redact(&run.stdout), "[HOME]/xdg-config/learnlog/config.toml\n");
     let run = env.run(&["config"]).ok();
     insta::assert_snapshot!("config_show_defaults", run.stdout);
     assert_eq!(env.run(&["config", "get", "streak.freeze_every"]).ok().stdout, "7\n");
     assert_eq!(env.run(&["config", "get", "day_starts_at"]).ok().stdout, "04:00\n");
     let run = env.run(&["config", "set", "default_minutes", "45"]).ok();
-    assert_eq!(env.redact(&run.stdout), "Set default_minutes = 45 in [HOME]/config/learnlog.toml.\n");
+    assert_eq!(env.redact(&run.stdout), "Set default_minutes = 45 in [HOME]/xdg-config/learnlog/config.toml.\n");
     env.run(&["config", "set", "streak.rest_weekdays", "Saturday, sunday", "-q"]).ok();
     assert_eq!(env.run(&["config", "get", "default_minutes"]).ok().stdout, "45\n");
     let json = env.run(&["config", "show", "--json"]).ok().json();
@@ -472,7 +472,7 @@ fn config_path_show_get_set() {
     let text = std::fs::read_to_string(env.config_path()).unwrap();
     for (args, message) in [
         (&["config", "set", "colour", "always"][..], "error: unknown config key 'colour'\n"),
-        (&["config", "set", "default_minutes", "lots"], "error: `default_minutes` takes a whole number, not 'lots'\n"),
+        (&["config", "set", "default_minutes", "lots"], "error: `default_minutes` takes a duration, not 'lots'\n"),
         (&["config", "set", "week_starts", "someday"], "error: invalid value for `week_starts`"),
         (&["config", "get", "nope"], "error: unknown config key 'nope'\n"),
     ] {

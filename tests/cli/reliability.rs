@@ -19,7 +19,7 @@ fn four_writers_a_hundred_checkins_each() {
             let mut cmd = env.command(&["--db", env.db_path().to_str().unwrap(), "init"]);
             // One shell loop per writer: 100 check-ins back to back.
             let script = format!(
-                "for i in $(seq 1 100); do \"$0\" checkin 5m --note \"w{w} $i\" -q || echo FAILED $i >&2; done"
+                "for i in $(seq 1 100); do \"$0\" checkin 3m --note \"w{w} $i\" -q || echo FAILED $i >&2; done"
             );
             cmd = {
                 let mut sh = Command::new("bash");

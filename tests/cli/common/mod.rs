@@ -75,8 +75,10 @@ impl TestEnv {
         self.dir.path().join("data").join("learnlog.db")
     }
 
+    /// The default config path (under `XDG_CONFIG_HOME`): a config named
+    /// explicitly must exist (SPEC §5), one at the default path need not.
     pub fn config_path(&self) -> PathBuf {
-        self.dir.path().join("config").join("learnlog.toml")
+        self.dir.path().join("xdg-config").join("learnlog").join("config.toml")
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -107,7 +109,6 @@ impl TestEnv {
             .env("XDG_DATA_HOME", self.home().join("xdg-data"))
             .env("XDG_CONFIG_HOME", self.home().join("xdg-config"))
             .env("LEARNLOG_DB", self.db_path())
-            .env("LEARNLOG_CONFIG", self.config_path())
             .env("LEARNLOG_NOW", &self.now)
             .env("TZ", &self.tz)
             .env("COLUMNS", "100")
