@@ -110,7 +110,7 @@ fn one(page: &Page, b: &Burnup, index: usize) -> Markup {
                 tbody {
                     @for p in b.points.iter().rev() {
                         tr {
-                            th scope="row" { (p.day) }
+                            th.date scope="row" { (p.day) }
                             td.n data-key="done" data-value=(p.done) { (p.done) }
                             td.n data-key="road" data-value=(num(p.road, 2)) { (num(p.road, 1)) }
                         }

@@ -3,7 +3,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use maud::{Markup, html};
 
-use super::{figure, px, svg, table_box};
+use super::{px, stacked, svg, table_box};
 use crate::domain::parse::format_minutes;
 use crate::render::minutes_or_dash;
 use crate::report::heatmap::HeatDay;
@@ -118,7 +118,7 @@ pub fn section(page: &Page) -> Markup {
                 tbody {
                     @for (start, days) in weeks.iter().rev() {
                         tr {
-                            th scope="row" { (start) }
+                            th.date scope="row" { (start) }
                             @for offset in 0..7 {
                                 @let date = *start + Duration::days(offset);
                                 @match days.iter().find(|d| d.date == date) {
@@ -137,7 +137,7 @@ pub fn section(page: &Page) -> Markup {
         section #heatmap aria-labelledby="heatmap-h" {
             h2 #heatmap-h { "Study calendar" }
             p.lead { "The 26 weeks up to the period's end, one square a day; darker is more time." }
-            (figure(chart, table))
+            (stacked(chart, table))
         }
     }
 }

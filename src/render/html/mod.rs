@@ -157,7 +157,8 @@ fn item_row(page: &Page, item: &ItemLine) -> Markup {
     let progress = match (item.units_total, item.progress) {
         (Some(total), Some(p)) => format!("{}/{total} ({})", item.units_done, percent(p)),
         (Some(total), None) => format!("{}/{total}", item.units_done),
-        (None, _) => item.units_done.to_string(),
+        (None, _) if item.units_done != 0 => item.units_done.to_string(),
+        (None, _) => "–".into(),
     };
     html! {
         tr data-ref=(clean(&item.reference)) {
@@ -262,10 +263,23 @@ pub fn px(value: f64) -> String {
     num(value, 1)
 }
 
-/// An accessible chart: `<svg role="img">` with its title and description.
+/// An accessible chart: `<svg role="img">` with its title and description,
+/// as wide as its column.
 pub fn svg(id: &str, title: &str, desc: &str, width: f64, height: f64, body: Markup) -> Markup {
+    svg_sized(id, title, desc, (width, height), false, body)
+}
+
+/// How much larger than its own units a `natural` chart is drawn.
+const NATURAL: f64 = 1.35;
+
+/// Like [`svg`], drawn at its own size (`natural`) unless the column is
+/// narrower: for small grids that would look bloated stretched.
+pub fn svg_sized(id: &str, title: &str, desc: &str, size: (f64, f64), natural: bool, body: Markup) -> Markup {
+    let (width, height) = size;
     html! {
         svg role="img" viewBox=(format!("0 0 {} {}", px(width), px(height)))
+            class=[natural.then_some("fixed")] width=[natural.then(|| px(width * NATURAL))]
+            height=[natural.then(|| px(height * NATURAL))]
             aria-labelledby=(format!("{id}-title {id}-desc")) preserveAspectRatio="xMinYMin meet" {
             title #(format!("{id}-title")) { (clean(title)) }
             desc #(format!("{id}-desc")) { (clean(desc)) }
@@ -278,6 +292,17 @@ pub fn svg(id: &str, title: &str, desc: &str, width: f64, height: f64, body: Mar
 pub fn figure(chart: Markup, table: Markup) -> Markup {
     html! {
         div.chart {
+            div.plot { (chart) }
+            (table)
+        }
+    }
+}
+
+/// A chart with its table under it, whatever the screen (for tables too
+/// wide to stand beside a chart).
+pub fn stacked(chart: Markup, table: Markup) -> Markup {
+    html! {
+        div.chart.stack {
             div.plot { (chart) }
             (table)
         }

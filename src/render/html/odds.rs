@@ -90,7 +90,7 @@ fn one(track: &OddsTrack, index: usize) -> Markup {
                 tbody {
                     @for (d, p) in track.points.iter().rev() {
                         tr {
-                            th scope="row" { (d) }
+                            th.date scope="row" { (d) }
                             td.n data-value=(num(*p, 6)) { (percent(*p)) }
                         }
                     }

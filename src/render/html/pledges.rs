@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{clean, figure, px, svg, table_box};
+use super::{clean, figure, px, svg_sized, table_box};
 use crate::domain::pledge::Per;
 use crate::report::page::{Cell, CellState, Page, PledgeGrid};
 
@@ -41,41 +41,50 @@ fn counts(grid: &PledgeGrid) -> String {
 
 fn one(page: &Page, grid: &PledgeGrid, index: usize) -> Markup {
     let id = format!("pledge-{index}");
-    let from = page.heatmap.from;
-    let col = |c: &Cell| (c.start - from).num_days().div_euclid(7) as f64;
-    let columns = grid.cells.iter().map(col).fold(0.0, f64::max) + 1.0;
     let daily = grid.per == Per::Day;
-    let rows_height = if daily { 7.0 * STEP } else { 2.0 * STEP + CELL };
-    let width = (LEFT + columns * STEP + 4.0).max(LEFT + 3.0 * 96.0);
-    let legend_y = TOP + rows_height + 14.0;
+    // Daily: a column a week, a row a weekday, as in the calendar. Weekly:
+    // one square a week.
+    let (step, cell, left) = if daily { (STEP, CELL, LEFT) } else { (22.0, 18.0, 4.0) };
+    let from = page.heatmap.from;
+    let week = |c: &Cell| (c.start - from).num_days().div_euclid(7);
+    let first_week = grid.cells.first().map(week).unwrap_or(0);
+    let col = |c: &Cell| (week(c) - first_week) as f64;
+    let columns = grid.cells.last().map(|c| col(c) + 1.0).unwrap_or(1.0);
+    let rows_height = if daily { 7.0 * STEP } else { cell };
+    let dates_y = TOP + rows_height + 14.0;
+    let legend_y = dates_y + 14.0;
+    let width = (left + columns * step + 4.0).max(LEFT + 3.0 * 96.0);
     let height = legend_y + 2.0 * 18.0;
-    let first = grid.cells.first().map(|c| c.start);
-    let last = grid.cells.last().map(|c| c.end);
+    let first = grid.cells.first();
+    let last = grid.cells.last();
     let desc = match (first, last) {
         (Some(a), Some(b)) => {
-            format!("Periods from {a} to {b}: {}. The table beside it lists each period.", counts(grid))
+            format!("Periods from {} to {}: {}. The table beside it lists each period.", a.start, b.end, counts(grid))
         }
         _ => "No period yet.".into(),
     };
     let title = format!("Pledge {} on {}: {}", grid.id, grid.target, grid.rate);
-    let chart = svg(
+    let chart = svg_sized(
         &id,
         &title,
         &desc,
-        width,
-        height,
+        (width, height),
+        true,
         html! {
             @if daily {
-                text x=(px(LEFT - 6.0)) y=(px(TOP + 9.0)) text-anchor="end" { (page.heatmap.from.format("%a")) }
-                text x=(px(LEFT - 6.0)) y=(px(TOP + 6.0 * STEP + 9.0)) text-anchor="end" { ((page.heatmap.from + chrono::Duration::days(6)).format("%a")) }
-            } @else {
-                text x=(px(LEFT - 6.0)) y=(px(TOP + 22.0)) text-anchor="end" { "wk" }
+                text x=(px(LEFT - 6.0)) y=(px(TOP + 9.0)) text-anchor="end" { (from.format("%a")) }
+                text x=(px(LEFT - 6.0)) y=(px(TOP + 6.0 * STEP + 9.0)) text-anchor="end" { ((from + chrono::Duration::days(6)).format("%a")) }
             }
-            @for cell in &grid.cells {
-                @let x = LEFT + col(cell) * STEP;
-                @let y = if daily { TOP + (cell.start - from).num_days().rem_euclid(7) as f64 * STEP } else { TOP };
-                @let h = if daily { CELL } else { rows_height };
-                (shape(cell.state, x, y, CELL, h, html! { (cell_title(cell)) }))
+            @for cell_ in &grid.cells {
+                @let x = left + col(cell_) * step;
+                @let y = if daily { TOP + (cell_.start - from).num_days().rem_euclid(7) as f64 * STEP } else { TOP };
+                (shape(cell_.state, x, y, cell, cell, html! { (cell_title(cell_)) }))
+            }
+            @if let (Some(a), Some(b)) = (first, last) {
+                text x=(px(left)) y=(px(dates_y)) { (a.start.format("%-d %b")) }
+                @if columns > 4.0 {
+                    text x=(px(left + columns * step - (step - cell))) y=(px(dates_y)) text-anchor="end" { (b.end.format("%-d %b")) }
+                }
             }
             @for (i, state) in CellState::ALL.into_iter().enumerate() {
                 @let lx = LEFT + (i % 3) as f64 * 96.0;
@@ -98,7 +107,7 @@ fn one(page: &Page, grid: &PledgeGrid, index: usize) -> Markup {
                 tbody {
                     @for cell in grid.cells.iter().rev() {
                         tr data-start=(cell.start) data-state=(cell.state.as_str()) {
-                            th scope="row" { (period(cell)) }
+                            th.date scope="row" { (period(cell)) }
                             td { (cell.state.label()) }
                             td.n { (cell.done.as_deref().unwrap_or("–")) }
                             td.n { (cell.target.as_deref().unwrap_or("–")) }

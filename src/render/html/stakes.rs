@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::{clean, figure, px, svg, table_box};
+use super::{clean, px, stacked, svg, table_box};
 use crate::report::page::Page;
 
 const W: f64 = 560.0;
@@ -53,7 +53,7 @@ pub fn section(page: &Page) -> Markup {
                         tr data-debt=(d.id) data-state="owed" {
                             th.n scope="row" { (d.id) }
                             td { (clean(&d.target)) " (" (d.pledge_id) ")" }
-                            td { (d.period_start) " – " (d.period_end) }
+                            td.date { (d.period_start) " – " (d.period_end) }
                             td { (clean(&d.stake)) }
                             td { "owed" }
                         }
@@ -62,7 +62,7 @@ pub fn section(page: &Page) -> Markup {
                         tr data-debt=(d.stake.id) data-state="settled" {
                             th.n scope="row" { (d.stake.id) }
                             td { (clean(&d.stake.target)) " (" (d.stake.pledge_id) ")" }
-                            td { (d.stake.period_start) " – " (d.stake.period_end) }
+                            td.date { (d.stake.period_start) " – " (d.stake.period_end) }
                             td { (clean(&d.stake.stake)) }
                             td { "settled " (d.settled_on) @if let Some(note) = &d.note { ": " (clean(note)) } }
                         }
@@ -75,7 +75,7 @@ pub fn section(page: &Page) -> Markup {
         section #stakes aria-labelledby="stakes-h" {
             h2 #stakes-h { "Stakes" }
             p.lead { "What missed periods of staked pledges cost, and what has been paid (" code { "learnlog settle" } ")." }
-            (figure(chart, table))
+            (stacked(chart, table))
         }
     }
 }
