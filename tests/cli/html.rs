@@ -32,6 +32,7 @@ fn history() -> TestEnv {
             &["pledge", "ml", "2h/week", "--stake", "<img src=x onerror=alert(1)>", "--referee", "ana\"<b>"],
         ),
         ("2026-11-02T12:00:00Z", &["pledge", "all", "20m/day"]),
+        ("2026-11-05T12:00:00Z", &["rest", "2026-11-21"]),
         ("2026-09-10T20:00:00Z", &["checkin", "ml", "1h", "--units", "1", "--level", "understand"]),
         ("2026-10-05T20:00:00Z", &["checkin", "ml", "1h30m", "--units", "2", "--level", "apply"]),
         ("2026-11-03T20:00:00Z", &["checkin", "ml", "30m"]),
@@ -183,6 +184,37 @@ fn the_tables_hold_the_numbers_of_report_json() {
     cells_sorted.sort();
     days.sort();
     assert_eq!(cells_sorted, days);
+}
+
+#[test]
+fn pledge_grids_show_excused_and_scheduled_periods() {
+    let env = history();
+    let (_, doc) = page(&env, "--week");
+    let state = |pledge: i64, day: &str| {
+        let css = format!(".pledge-table[data-pledge=\"{pledge}\"] tr[data-start=\"{day}\"]");
+        doc.select(&sel(&css)).next().map(|r| r.value().attr("data-state").unwrap().to_string())
+    };
+    // The daily pledge: a rest day declared a horizon ahead is excused.
+    assert_eq!(state(2, "2026-11-21").as_deref(), Some("excused"));
+    assert_eq!(state(2, "2026-11-20").as_deref(), Some("missed"));
+    // Today is judged; the days after it, up to today + horizon_days (7), are scheduled.
+    assert_eq!(state(2, "2026-11-23").as_deref(), Some("on_track"));
+    for day in ["2026-11-24", "2026-11-29", "2026-11-30"] {
+        assert_eq!(state(2, day).as_deref(), Some("scheduled"), "{day}");
+    }
+    assert_eq!(state(2, "2026-12-01"), None, "beyond the horizon");
+    // The weekly pledge: this week is behind, next week (inside the horizon) scheduled.
+    assert_eq!(state(1, "2026-11-23").as_deref(), Some("behind"));
+    assert_eq!(state(1, "2026-11-30").as_deref(), Some("scheduled"));
+    assert_eq!(state(1, "2026-11-16").as_deref(), Some("missed"));
+    // A past period shows no scheduled period.
+    let (_, last_week) = page(&env, "--last-week");
+    assert_eq!(last_week.select(&sel("tr[data-state=\"scheduled\"]")).count(), 0);
+    // The grid's legend names all six states.
+    let legend: String = doc.select(&sel("#pledges svg text")).map(|t| t.text().collect::<String>()).collect();
+    for word in ["kept", "missed", "on track", "behind", "scheduled", "excused"] {
+        assert!(legend.contains(word), "{word}");
+    }
 }
 
 #[test]

@@ -318,3 +318,52 @@ pub fn table_box(label: &str, table: Markup) -> Markup {
 }
 
 const STYLE: &str = include_str!("style.css");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_replacement_characters() {
+        assert_eq!(clean("a\u{7}b\u{1b}[31mc\u{9b}d\td\ne\u{7f}"), "a\u{FFFD}b\u{FFFD}[31mc\u{FFFD}d\td\ne\u{FFFD}");
+        assert_eq!(clean("<b>&\"'</b> ünï"), "<b>&\"'</b> ünï", "escaping is maud's, on output");
+    }
+
+    #[test]
+    fn only_web_urls_are_links() {
+        assert_eq!(link_target("https://example.org/a?b=1&c=2").as_deref(), Some("https://example.org/a?b=1&c=2"));
+        assert_eq!(link_target("HTTP://EXAMPLE.ORG").as_deref(), Some("HTTP://EXAMPLE.ORG"));
+        for bad in [
+            "javascript:alert(1)",
+            " javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>",
+            "vbscript:x",
+            "//example.org",
+            "example.org",
+            "https://",
+            "https://exa mple.org",
+            "https://example.org/\n",
+            "java\u{0}script:alert(1)",
+        ] {
+            assert_eq!(link_target(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_have_fixed_decimals_and_no_negative_zero() {
+        assert_eq!(num(1.0 / 3.0, 1), "0.3");
+        assert_eq!(num(-0.04, 1), "0.0");
+        assert_eq!(num(-0.0, 0), "0");
+        assert_eq!(num(-1.25, 1), "-1.2");
+        assert_eq!(px(12.0), "12.0");
+    }
+
+    #[test]
+    fn an_attribute_cannot_be_broken_out_of() {
+        let markup = svg("x", "a\" onload=\"alert(1)", "<desc>", 10.0, 10.0, html! {});
+        let text = markup.into_string();
+        assert!(text.contains("<title id=\"x-title\">a&quot; onload=&quot;alert(1)</title>"), "{text}");
+        assert!(text.contains("<desc id=\"x-desc\">&lt;desc&gt;</desc>"), "{text}");
+    }
+}
