@@ -94,6 +94,22 @@ async function main() {
         await page.close();
       }
     }
+    // Printed (A4 width): every table whole, nothing cut off or scrolled away.
+    {
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await page.emulateMedia({ media: 'print', colorScheme: 'light' });
+      await page.goto(url, { waitUntil: 'load' });
+      const clipped = await page.evaluate(() =>
+        [...document.querySelectorAll('.box')]
+          .filter((b) => b.scrollHeight > b.clientHeight + 1 || b.scrollWidth > b.clientWidth + 1)
+          .map((b) => b.getAttribute('aria-label')),
+      );
+      checks += 1;
+      if (clipped.length) failures.push(`print: tables cut off: ${clipped.join(', ')}`);
+      await page.pdf({ path: path.join(artifacts, 'report.pdf'), format: 'A4', printBackground: true });
+      await page.close();
+    }
   } finally {
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });
