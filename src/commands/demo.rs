@@ -69,7 +69,11 @@ fn show_reports(demo: &mut Ctx) -> Result<()> {
         .keep();
     let page = folder.join("report.html");
     section(demo, "$ learnlog report --last-week --format html --out report.html")?;
-    super::report::run(demo, &last_week_report(ReportFormat::Html, Some(page.clone())))?;
+    // One line says where the page is, not two.
+    let quiet = std::mem::replace(&mut demo.out.quiet, true);
+    let written = super::report::run(demo, &last_week_report(ReportFormat::Html, Some(page.clone())));
+    demo.out.quiet = quiet;
+    written?;
     demo.out.line(format!("Open it in a browser: {}", page.display()))?;
     demo.out.flush()
 }
