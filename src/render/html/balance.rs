@@ -9,7 +9,7 @@ use crate::render::{minutes_or_dash, percent};
 use crate::report::page::Page;
 
 const W: f64 = 560.0;
-const L: f64 = 118.0;
+const L: f64 = 136.0;
 const R: f64 = 16.0;
 
 pub fn section(page: &Page) -> Markup {
@@ -54,7 +54,7 @@ pub fn section(page: &Page) -> Markup {
                 }
             }
             @for (i, (class, label, m)) in minutes.into_iter().enumerate() {
-                @let lx = L + i as f64 * 148.0;
+                @let lx = L + i as f64 * 136.0;
                 rect class=(class) x=(px(lx)) y="32" width="10" height="10" rx="2" {}
                 text x=(px(lx + 15.0)) y="41" { (label) " " (minutes_or_dash(m)) }
             }

@@ -82,7 +82,7 @@ fn one(page: &Page, grid: &PledgeGrid, index: usize) -> Markup {
             }
             @if let (Some(a), Some(b)) = (first, last) {
                 text x=(px(left)) y=(px(dates_y)) { (a.start.format("%-d %b")) }
-                @if columns > 4.0 {
+                @if columns * step > 110.0 {
                     text x=(px(left + columns * step - (step - cell))) y=(px(dates_y)) text-anchor="end" { (b.end.format("%-d %b")) }
                 }
             }
