@@ -23,8 +23,9 @@ pub fn section(page: &Page) -> Markup {
             } @else {
                 p.lead {
                     "Units done (solid) against the straight road from the start to the deadline (dashed). "
-                    "The red line is today; the dotted one is the pledge horizon (" (page.horizon)
-                    "), before which no pledge can be made easier."
+                    "The red line is today; the dotted one is the pledge horizon, "
+                    (crate::render::plural(page.horizon_days, "day")) " ahead (" (page.horizon)
+                    "): no pledge can be made easier before it."
                 }
                 @for (i, b) in page.burnups.iter().enumerate() { (one(page, b, i)) }
             }
