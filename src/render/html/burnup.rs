@@ -43,7 +43,9 @@ fn one(page: &Page, b: &Burnup, index: usize) -> Markup {
     let id = format!("burnup-{index}");
     let unit = b.unit_name.as_deref().map(clean).unwrap_or_else(|| "unit".into());
     let last = b.points.last();
-    let end = b.deadline.max(last.map_or(b.start, |p| p.day)).max(b.start + chrono::Duration::days(1));
+    // A deadline before the start (a typo) draws the road as a wall at the start.
+    let due = b.deadline.max(b.start);
+    let end = due.max(last.map_or(b.start, |p| p.day)).max(b.start + chrono::Duration::days(1));
     let span = (end - b.start).num_days().max(1) as f64;
     let top = b.total.max(b.points.iter().map(|p| p.done).max().unwrap_or(0)).max(1);
     let x = |day: NaiveDate| L + (day - b.start).num_days() as f64 / span * (W - L - R);
@@ -75,9 +77,10 @@ fn one(page: &Page, b: &Burnup, index: usize) -> Markup {
             }
             line.axis x1=(px(L)) x2=(px(W - R)) y1=(px(H - B)) y2=(px(H - B)) {}
             text x=(px(L)) y=(px(H - B + 16.0)) { (b.start.format("%-d %b")) }
-            text x=(px(x(b.deadline))) y=(px(H - B + 16.0)) text-anchor="end" { "deadline " (b.deadline.format("%-d %b")) }
+            @let (dx, anchor) = if x(due) - L < 160.0 { (x(due).max(L + 60.0), "start") } else { (x(due), "end") };
+            text x=(px(dx)) y=(px(H - B + 16.0)) text-anchor=(anchor) { "deadline " (b.deadline.format("%-d %b")) }
             line.gridline x1=(px(L)) x2=(px(W - R)) y1=(px(y(b.total as f64))) y2=(px(y(b.total as f64))) {}
-            line.road x1=(px(x(b.start))) y1=(px(y(0.0))) x2=(px(x(b.deadline))) y2=(px(y(b.total as f64))) {}
+            line.road x1=(px(x(b.start))) y1=(px(y(0.0))) x2=(px(x(due))) y2=(px(y(b.total as f64))) {}
             @if let Some(tx) = marker(page.today) {
                 line.today x1=(px(tx)) x2=(px(tx)) y1=(px(T - 6.0)) y2=(px(H - B)) {}
                 text.today-l x=(px(tx - 4.0)) y=(px(T - 10.0)) text-anchor="end" { "today" }
