@@ -135,7 +135,7 @@ pub enum Command {
     Odds(OddsArgs),
     /// Commitment report for a period
     #[command(
-        after_help = "Examples:\n  learnlog report\n  learnlog report --last-week --format markdown\n  learnlog report --from 2026-01-01 --to 2026-03-31 --json"
+        after_help = "Examples:\n  learnlog report\n  learnlog report --last-week --format markdown\n  learnlog report --from 2026-01-01 --to 2026-03-31 --json\n  learnlog report --month --format html --out report.html"
     )]
     Report(ReportArgs),
     /// GitHub-style calendar of study minutes
@@ -562,6 +562,8 @@ pub enum ReportFormat {
     Table,
     Markdown,
     Json,
+    /// One self-contained page (inline CSS and SVG), to look at and share
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -590,6 +592,12 @@ pub struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    /// Write to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite an existing --out file
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -59,11 +59,26 @@ fn show_reports(demo: &mut Ctx) -> Result<()> {
     section(demo, "$ learnlog next")?;
     super::next::run(demo)?;
     section(demo, "$ learnlog report --last-week")?;
-    super::report::run(demo, &last_week_report())?;
+    super::report::run(demo, &last_week_report(ReportFormat::Table, None))?;
+    // The page outlives the demo's database: its folder is kept for the
+    // newcomer to open (it holds nothing but the page).
+    let folder = tempfile::Builder::new()
+        .prefix("learnlog-demo-report")
+        .tempdir()
+        .context("cannot create a temporary directory")?
+        .keep();
+    let page = folder.join("report.html");
+    section(demo, "$ learnlog report --last-week --format html --out report.html")?;
+    // One line says where the page is, not two.
+    let quiet = std::mem::replace(&mut demo.out.quiet, true);
+    let written = super::report::run(demo, &last_week_report(ReportFormat::Html, Some(page.clone())));
+    demo.out.quiet = quiet;
+    written?;
+    demo.out.line(format!("Open it in a browser: {}", page.display()))?;
     demo.out.flush()
 }
 
-fn last_week_report() -> ReportArgs {
+fn last_week_report(format: ReportFormat, out: Option<std::path::PathBuf>) -> ReportArgs {
     ReportArgs {
         week: false,
         month: false,
@@ -72,7 +87,9 @@ fn last_week_report() -> ReportArgs {
         last_month: false,
         from: None,
         to: None,
-        format: ReportFormat::Table,
+        format,
+        out,
+        force: false,
     }
 }
 

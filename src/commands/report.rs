@@ -1,27 +1,80 @@
 //! `learnlog report`: the commitment report for a period.
 
+use std::path::Path;
+
 use anyhow::Result;
 use chrono::NaiveDate;
 
+use super::write_atomically;
 use crate::Ctx;
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::parse::parse_date;
 use crate::error::user_hint;
+use crate::output::Out;
 use crate::render;
+use crate::report::page;
 use crate::report::period::{self, Span};
 
 pub fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<()> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let (from, to, label) = period_of(args, today, &settings)?;
-    let report = period::build(ctx.read_db()?.conn(), &settings, today, from, to, label)?;
-    if ctx.out.json || args.format == ReportFormat::Json {
-        return ctx.out.json_doc(&report);
+    // Refuse before any work, so nothing is read or written in vain.
+    if let Some(path) = &args.out {
+        refuse_out(path, args.force)?;
     }
-    match args.format {
-        ReportFormat::Markdown => render::period::markdown(&mut ctx.out, &report),
-        _ => render::period::table(&mut ctx.out, &report),
+    let format = if ctx.out.json { ReportFormat::Json } else { args.format };
+    let (db, out) = ctx.read_db_and_out()?;
+    let conn = db.conn();
+    let report = period::build(conn, &settings, today, from, to, label)?;
+    let Some(path) = &args.out else {
+        return match format {
+            ReportFormat::Json => out.json_doc(&report),
+            ReportFormat::Markdown => render::period::markdown(out, &report),
+            ReportFormat::Html => {
+                let page = page::build(conn, &settings, today, report)?;
+                out.raw(render::html::page(&page).as_bytes())
+            }
+            ReportFormat::Table => render::period::table(out, &report),
+        };
+    };
+    let bytes = match format {
+        ReportFormat::Html => render::html::page(&page::build(conn, &settings, today, report)?).into_bytes(),
+        other => {
+            // The text renderers write to an output; this one keeps what they write.
+            let (mut buffer, bytes) = Out::buffered(false, None);
+            match other {
+                ReportFormat::Json => buffer.json_doc(&report)?,
+                ReportFormat::Markdown => render::period::markdown(&mut buffer, &report)?,
+                _ => render::period::table(&mut buffer, &report)?,
+            }
+            buffer.flush()?;
+            drop(buffer);
+            std::mem::take(&mut *bytes.borrow_mut())
+        }
+    };
+    // Checked again: the file may have appeared while the report was built.
+    refuse_out(path, args.force)?;
+    write_atomically(path, &bytes)?;
+    out.done(format!("Wrote the report for {from} to {to} to {}.", path.display()))
+}
+
+/// `--out` never overwrites without `--force`, and never creates a folder.
+fn refuse_out(path: &Path, force: bool) -> Result<()> {
+    if path.is_dir() {
+        return Err(user_hint(format!("{} is a directory", path.display()), "give --out a file name"));
     }
+    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(folder) = folder.filter(|d| !d.is_dir()) {
+        return Err(user_hint(
+            format!("the folder {} does not exist", folder.display()),
+            "create it first, or give --out a file in an existing folder",
+        ));
+    }
+    if path.exists() && !force {
+        return Err(user_hint(format!("{} already exists", path.display()), "pass --force to overwrite it"));
+    }
+    Ok(())
 }
 
 /// The period the flags name: `--from`/`--to`, a named span, or this week.

@@ -3,6 +3,7 @@
 
 pub mod commitments;
 pub mod heatmap;
+pub mod html;
 pub mod markdown;
 pub mod next;
 pub mod odds;

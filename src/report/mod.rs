@@ -4,6 +4,7 @@
 pub mod heatmap;
 pub mod next;
 pub mod odds;
+pub mod page;
 pub mod period;
 pub mod pledges;
 pub mod portfolio;

@@ -11,6 +11,7 @@ mod files;
 mod fuzz;
 mod heatmap;
 mod hostile;
+mod html;
 mod inputs;
 mod interop;
 mod next;
