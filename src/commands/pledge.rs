@@ -63,40 +63,14 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
     let stake = options.stake.clone().filter(|s| !s.trim().is_empty());
     let db = ctx.write_db()?;
     let message = db.write(&format!("pledge {target} {rate}"), now, |conn| {
-        let item_id = if target.eq_ignore_ascii_case("all") { None } else { Some(resolve(conn, target, ALL_KINDS)?.id) };
-        let existing = store::pledges::list(conn)?
-            .into_iter()
-            .filter(|p| p.item_id == item_id)
-            .find(|p| {
-                let pledge = report::pledges::to_domain(p, &settings);
-                pledge.end_day(pledge.terms.week_starts).is_none_or(|end| end >= today)
-            });
+        let item_id =
+            if target.eq_ignore_ascii_case("all") { None } else { Some(resolve(conn, target, ALL_KINDS)?.id) };
+        let existing = store::pledges::list(conn)?.into_iter().filter(|p| p.item_id == item_id).find(|p| {
+            let pledge = report::pledges::to_domain(p, &settings);
+            pledge.end_day(pledge.terms.week_starts).is_none_or(|end| end >= today)
+        });
         match existing {
-            Some(mut row) => {
-                let pledge = report::pledges::to_domain(&row, &settings);
-                let terms = &pledge.terms;
-                let plan = pledge.plan_change(Some(rate), today, terms.horizon_days, terms.week_starts);
-                // A new change cancels any change still waiting for the horizon.
-                if !plan.cancels.is_empty() {
-                    store::pledges::cancel_pending(conn, row.id, today)?;
-                }
-                store::pledges::insert_rate(conn, row.id, &rate_row(Some(rate), plan.effective_from, now))?;
-                if stake.is_some() || options.referee.is_some() {
-                    row.stake = stake.clone().or(row.stake);
-                    row.referee = options.referee.clone().or(row.referee);
-                    row.updated_at = now;
-                    store::pledges::update(conn, &row)?;
-                }
-                let name = row.target.clone();
-                Ok(match plan.kind {
-                    ChangeKind::Easier => format!(
-                        "Pledge #{} on {name} becomes {rate} from {} (an easier pledge waits {} days: the akrasia horizon).",
-                        row.id, plan.effective_from, terms.horizon_days
-                    ),
-                    ChangeKind::Unchanged => format!("Pledge #{} on {name} stays {rate}.", row.id),
-                    _ => format!("Pledge #{} on {name} is now {rate}, from this period ({}).", row.id, plan.effective_from),
-                })
-            }
+            Some(row) => change_rate(conn, row, rate, options, &settings, today, now),
             None => {
                 let pledge = Pledge::new(rate, from.unwrap_or(today), until, settings.pledge_terms()).map_err(user)?;
                 let mut row = PledgeRow {
@@ -129,6 +103,43 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
         return ctx.out.json_doc(&book.pledges);
     }
     ctx.out.done(message)
+}
+
+/// Changes the rate of the pledge already on a target (the akrasia horizon
+/// decides from when), and its stake or referee when given; says what it did.
+fn change_rate(
+    conn: &rusqlite::Connection,
+    mut row: PledgeRow,
+    rate: Rate,
+    options: &PledgeOptions,
+    settings: &crate::config::Settings,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String> {
+    let stake = options.stake.clone().filter(|s| !s.trim().is_empty());
+    let pledge = report::pledges::to_domain(&row, settings);
+    let terms = &pledge.terms;
+    let plan = pledge.plan_change(Some(rate), today, terms.horizon_days, terms.week_starts);
+    // A new change cancels any change still waiting for the horizon.
+    if !plan.cancels.is_empty() {
+        store::pledges::cancel_pending(conn, row.id, today)?;
+    }
+    store::pledges::insert_rate(conn, row.id, &rate_row(Some(rate), plan.effective_from, now))?;
+    if stake.is_some() || options.referee.is_some() {
+        row.stake = stake.or(row.stake);
+        row.referee = options.referee.clone().or(row.referee);
+        row.updated_at = now;
+        store::pledges::update(conn, &row)?;
+    }
+    let name = row.target.clone();
+    Ok(match plan.kind {
+        ChangeKind::Easier => format!(
+            "Pledge #{} on {name} becomes {rate} from {} (an easier pledge waits {} days: the akrasia horizon).",
+            row.id, plan.effective_from, terms.horizon_days
+        ),
+        ChangeKind::Unchanged => format!("Pledge #{} on {name} stays {rate}.", row.id),
+        _ => format!("Pledge #{} on {name} is now {rate}, from this period ({}).", row.id, plan.effective_from),
+    })
 }
 
 fn rate_row(rate: Option<Rate>, effective_from: NaiveDate, now: chrono::DateTime<chrono::Utc>) -> RateRow {

@@ -230,7 +230,7 @@ fn judge(
             .pledge
             .changes
             .iter()
-            .filter(|c| c.effective_from > today)
+            .filter(|c| c.effective_from > today.max(j.pledge.from))
             .max_by_key(|c| (c.effective_from, c.seq))
             .map(|c| PendingChange { rate: c.rate.map(|r| r.to_string()), effective_from: c.effective_from });
         let current = pledge::evaluate(&j.pledge, &j.amounts, &ctx, today, today)

@@ -270,14 +270,21 @@ pub fn exceptional(conn: &Connection, since: NaiveDate) -> Result<Vec<Exceptiona
 
 /// Notes that session `id` was moved or changed in amount at `at`: the
 /// latest such instant, and where it counted before the first one (kept
-/// from then on: a later edit does not replace it).
+/// from then on: a later edit does not replace it). While it stays in that
+/// place, the prior amounts are the lowest it had before any edit, so a
+/// lowering followed by a raise never counts the raise in a period closed
+/// in between (conservative: see domain::pledge::LateSession::excess).
 pub fn amend(conn: &Connection, id: i64, before: Placement, at: DateTime<Utc>) -> Result<()> {
     let (day, item_id, minutes, units) = before;
     conn.execute(
         "UPDATE sessions SET amended_at = max(coalesce(amended_at, ''), ?2),
             prior_item_id = CASE WHEN prior_study_day IS NULL THEN ?4 ELSE prior_item_id END,
-            prior_minutes = CASE WHEN prior_study_day IS NULL THEN ?5 ELSE prior_minutes END,
-            prior_units = CASE WHEN prior_study_day IS NULL THEN ?6 ELSE prior_units END,
+            prior_minutes = CASE WHEN prior_study_day IS NULL THEN ?5
+                WHEN prior_study_day = ?3 AND prior_item_id IS ?4 THEN min(prior_minutes, ?5)
+                ELSE prior_minutes END,
+            prior_units = CASE WHEN prior_study_day IS NULL THEN ?6
+                WHEN prior_study_day = ?3 AND prior_item_id IS ?4 THEN min(prior_units, ?6)
+                ELSE prior_units END,
             prior_study_day = coalesce(prior_study_day, ?3)
          WHERE id = ?1",
         params![id, instant_text(at), date_text(day), item_id, minutes, units],

@@ -55,10 +55,12 @@ impl LateSession {
     ///   correction of units still does: lowering is always allowed);
     /// - amended after the close: the smaller of what it counts now and
     ///   what its prior placement counted, so an edit never raises a closed
-    ///   period but may lower it. Only the placement before the *first* edit
-    ///   is kept: after two edits, one before the close and one after, the
-    ///   placement at the close is unknown, and the smaller of the first and
-    ///   the last is taken.
+    ///   period but may lower it. The prior placement is the one before the
+    ///   *first* edit, with the lowest amounts it had there before any
+    ///   later edit (store::sessions::amend): after several edits the
+    ///   placement at the close is not known, and this errs toward counting
+    ///   less (an edit raising it before the close and another one after
+    ///   counts the amount from before both).
     pub fn excess(
         &self,
         start: NaiveDate,

@@ -431,3 +431,166 @@ proptest! {
         let _ = week_kept(&[(&p, &amounts)], from, &c);
     }
 }
+
+fn at(text: &str) -> NaiveDateTime {
+    text.parse().unwrap()
+}
+
+fn late(day: &str, minutes: i64, recorded: &str) -> LateSession {
+    LateSession {
+        now: Placement { day: d(day), in_scope: true, minutes, units: 0 },
+        recorded: at(recorded),
+        amended: None,
+        prior: None,
+    }
+}
+
+#[test]
+fn a_closed_period_counts_only_what_was_recorded_before_it_closed() {
+    let p = pledge("2h/week", "2024-06-03");
+    // 2024-06-03..09 closes at the end of the 10th (grace 1).
+    let mut logged = log(&[("2024-06-04", 60), ("2024-06-05", 60)]);
+    logged.late.push(late("2024-06-05", 60, "2024-06-11T09:00:00"));
+    let res = evaluate(&p, &logged, &ctx("2024-06-10", &[]), d("2024-06-03"), d("2024-06-09"));
+    assert_eq!((res[0].done, res[0].verdict, res[0].closed), (120, Verdict::Kept, false), "within the grace");
+    let res = evaluate(&p, &logged, &ctx("2024-06-11", &[]), d("2024-06-03"), d("2024-06-09"));
+    assert_eq!((res[0].done, res[0].verdict, res[0].closed), (60, Verdict::Missed, true));
+    assert_eq!(debts(&res, true), vec![d("2024-06-03")]);
+    // Recorded at 02:00 on the 11th: still the study day of the 10th.
+    logged.late[0].recorded = at("2024-06-11T02:00:00");
+    let res = evaluate(&p, &logged, &ctx("2024-06-20", &[]), d("2024-06-03"), d("2024-06-09"));
+    assert_eq!(res[0].done, 120);
+    // With a longer grace (the pledge's own), the late session counts.
+    logged.late[0].recorded = at("2024-06-11T09:00:00");
+    let lenient = Pledge { terms: PledgeTerms { grace_days: 2, ..mon() }, ..p };
+    let res = evaluate(&lenient, &logged, &ctx("2024-06-20", &[]), d("2024-06-03"), d("2024-06-09"));
+    assert_eq!(res[0].done, 120);
+}
+
+#[test]
+fn an_amendment_after_the_close_never_raises_but_may_lower() {
+    let p = pledge("2h/week", "2024-06-03");
+    let terms = mon();
+    let close = d("2024-06-10");
+    let (start, end) = (d("2024-06-03"), d("2024-06-09"));
+    let mut s = late("2024-06-04", 180, "2024-06-04T20:00:00");
+    s.amended = Some(at("2024-06-12T09:00:00"));
+    s.prior = Some(Placement { day: d("2024-06-04"), in_scope: true, minutes: 60, units: 0 });
+    // Raised from 60 to 180 after the close: 120 too many.
+    assert_eq!(s.excess(start, end, close, &terms), Some((d("2024-06-04"), DayAmount { minutes: 120, units: 0 })));
+    // Moved in from outside the period after the close: all of it.
+    s.prior = Some(Placement { day: d("2024-06-12"), in_scope: true, minutes: 180, units: 0 });
+    assert_eq!(s.excess(start, end, close, &terms).map(|e| e.1.minutes), Some(180));
+    // Lowered (prior higher): nothing to take off, the lower amount counts.
+    s.prior = Some(Placement { day: d("2024-06-04"), in_scope: true, minutes: 300, units: 0 });
+    assert_eq!(s.excess(start, end, close, &terms), None);
+    // Amended before the close: counts as it is.
+    s.prior = Some(Placement { day: d("2024-06-04"), in_scope: true, minutes: 60, units: 0 });
+    s.amended = Some(at("2024-06-10T20:00:00"));
+    assert_eq!(s.excess(start, end, close, &terms), None);
+    // A late negative unit correction still lowers.
+    let mut units = late("2024-06-04", 0, "2024-06-20T09:00:00");
+    units.now.units = -2;
+    assert_eq!(units.excess(start, end, close, &terms), None);
+    let logged = Logged { days: BTreeMap::new(), late: vec![s] };
+    assert_eq!(evaluate(&p, &logged, &ctx("2024-06-20", &[]), start, end)[0].done, 0);
+}
+
+#[test]
+fn a_rest_day_excuses_only_when_declared_a_horizon_ahead() {
+    let p = pledge("30m/day", "2024-06-03");
+    let rest: BTreeMap<NaiveDate, NaiveDateTime> =
+        [(d("2024-06-05"), at("2024-05-29T12:00:00")), (d("2024-06-06"), at("2024-06-05T12:00:00"))].into();
+    let c = EvalContext { today: d("2024-06-07"), week_start: Weekday::Mon, rest_days: &rest };
+    let days: Vec<_> = evaluate(&p, &log(&[]), &c, d("2024-06-03"), d("2024-06-07")).iter().map(|r| r.start).collect();
+    assert_eq!(days, [d("2024-06-03"), d("2024-06-04"), d("2024-06-06"), d("2024-06-07")]);
+    // The pledge's own rest weekdays count; a horizon of 1 lets the late one excuse.
+    let relaxed = Pledge { terms: PledgeTerms { horizon_days: 1, rest_weekdays: vec![Weekday::Mon], ..mon() }, ..p };
+    let days: Vec<_> =
+        evaluate(&relaxed, &log(&[]), &c, d("2024-06-03"), d("2024-06-07")).iter().map(|r| r.start).collect();
+    assert_eq!(days, [d("2024-06-04"), d("2024-06-07")]);
+}
+
+#[test]
+fn completion_ends_the_pledge_with_a_kept_period() {
+    let mut p = pledge("5h/week", "2024-06-03");
+    p.completion = Some(Completion { on: d("2024-06-12"), kept: true });
+    assert_eq!(p.end_day(Weekday::Mon), Some(d("2024-06-16")));
+    let res = evaluate(&p, &log(&[("2024-06-11", 30)]), &ctx("2024-06-30", &[]), d("2024-06-03"), d("2024-06-30"));
+    assert_eq!(summary(&res).iter().map(|s| s.2).collect::<Vec<_>>(), [Verdict::Missed, Verdict::Kept]);
+    assert_eq!(res[1].needed, 0);
+    // In the current period it is kept at once.
+    let res = evaluate(&p, &log(&[]), &ctx("2024-06-13", &[]), d("2024-06-13"), d("2024-06-13"));
+    assert_eq!(res[0].verdict, Verdict::Kept);
+    // Not kept when the period had closed already.
+    p.completion = Some(Completion { on: d("2024-06-05"), kept: false });
+    let res = evaluate(&p, &log(&[]), &ctx("2024-06-30", &[]), d("2024-06-03"), d("2024-06-30"));
+    assert_eq!(summary(&res).iter().map(|s| s.2).collect::<Vec<_>>(), [Verdict::Missed]);
+}
+
+#[test]
+fn a_pledge_not_started_is_scheduled() {
+    let p = pledge("2h/week", "2024-06-12");
+    assert_eq!(p.from, d("2024-06-10"));
+    let s = scheduled(&p, d("2024-06-05")).unwrap();
+    assert_eq!((s.start, s.end, s.verdict, s.needed), (d("2024-06-10"), d("2024-06-16"), Verdict::Scheduled, 120));
+    assert_eq!(serde_json::to_value(s.verdict).unwrap(), "scheduled");
+    assert!(evaluate(&p, &log(&[]), &ctx("2024-06-05", &[]), d("2024-06-03"), d("2024-06-30")).is_empty());
+    assert_eq!(scheduled(&p, d("2024-06-10")), None);
+}
+
+proptest! {
+    /// Whatever is recorded late or amended after the close, a closed
+    /// period never counts more than what was recorded before it, and a
+    /// period open today counts everything.
+    #[test]
+    fn late_sessions_never_raise_a_closed_period(
+        on_time in prop::collection::vec((0..7_i64, 0..200_i64), 0..6),
+        late_ones in prop::collection::vec((0..7_i64, 0..200_i64, 0..20_i64, prop::option::of((0..20_i64, 0..200_i64))), 0..6),
+        today in 0..30_i64,
+    ) {
+        let p = pledge("2h/week", "2024-01-01");
+        let mut days: BTreeMap<NaiveDate, DayAmount> = BTreeMap::new();
+        let mut before_close = 0;
+        for (off, m) in &on_time {
+            days.entry(day(*off)).or_default().minutes += m;
+            before_close += m;
+        }
+        let mut late_sessions = Vec::new();
+        for (off, m, recorded, amended) in &late_ones {
+            days.entry(day(*off)).or_default().minutes += m;
+            let mut s = LateSession {
+                now: Placement { day: day(*off), in_scope: true, minutes: *m, units: 0 },
+                recorded: day(*recorded).and_hms_opt(12, 0, 0).unwrap(),
+                amended: None,
+                prior: None,
+            };
+            if let Some((at, prior)) = amended {
+                s.amended = Some(day(*at).and_hms_opt(12, 0, 0).unwrap());
+                s.prior = Some(Placement { day: day(*off), in_scope: true, minutes: *prior, units: 0 });
+            }
+            // What it counted at the close (day 7, the grace day).
+            let counted = match (*recorded <= 7, amended) {
+                (false, _) => 0,
+                (true, Some((at, prior))) if *at > 7 => *prior,
+                (true, _) => *m,
+            };
+            before_close += counted;
+            late_sessions.push(s);
+        }
+        let total: i64 = days.values().map(|a| a.minutes).sum();
+        let logged = Logged { days, late: late_sessions };
+        let res = evaluate(&p, &logged, &ctx_at(day(today)), day(0), day(6));
+        if let Some(r) = res.first() {
+            if r.closed {
+                prop_assert!(r.done <= before_close, "{} > {}", r.done, before_close);
+            } else {
+                prop_assert_eq!(r.done, total);
+            }
+        }
+    }
+}
+
+fn ctx_at(today: NaiveDate) -> EvalContext<'static> {
+    EvalContext { today, week_start: Weekday::Mon, rest_days: Box::leak(Box::default()) }
+}
