@@ -567,8 +567,8 @@ fn merge_rest_day(conn: &Connection, r: &RestDayRecord) -> Result<Outcome> {
         }
         Some((id, at)) if incoming_is_newer(r.updated_at, at) => {
             conn.execute(
-                "UPDATE rest_days SET day = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1",
-                params![id, date_text(r.day), r.reason, instant_text(r.updated_at)],
+                "UPDATE rest_days SET day = ?2, reason = ?3, updated_at = ?4, utc_offset = ?5 WHERE id = ?1",
+                params![id, date_text(r.day), r.reason, instant_text(r.updated_at), r.utc_offset],
             )?;
             Ok(Outcome::Updated)
         }

@@ -300,6 +300,13 @@ fn an_import_that_would_raise_a_closed_period_does_not_change_its_verdict() {
         assert_eq!(week, [p("2026-11-02", 60, "missed")]);
         assert_eq!(debts_until(device, "2026-11-18T10:00:00Z", "2026-11-02"), ["2026-11-02"]);
     }
+    // The amendment travels: export → import into an empty file → export is lossless.
+    let first = env.run_at("2026-11-18T10:00:00Z", &["export"]).ok().stdout;
+    assert!(first.contains("\"amended_at\": \"2026-11-18T09:00:00Z\""), "{first}");
+    assert!(first.contains("\"prior\": {"), "{first}");
+    let copy = TestEnv::new();
+    copy.run_stdin(&["import", "-"], &first).ok();
+    assert_eq!(copy.run_at("2026-11-18T10:00:00Z", &["export"]).ok().stdout, first);
     // Both still count every minute as study time.
     for device in [&env, &other] {
         let streak = device.run_at("2026-11-18T10:00:00Z", &["streak", "--json"]).ok().json();
@@ -351,9 +358,12 @@ fn undo_of_a_settle_owes_the_debt_again_and_nothing_else_removes_it() {
     env.run_at("2026-11-11T09:00:00Z", &["done", "ml"]).ok();
     assert_eq!(env.count("settlements"), 1);
     assert_eq!(debts(&env, "2026-11-30T09:00:00Z"), ["2026-11-02"]);
-    // Undo reverses only the last command (done), then the rest day, then the settle.
+    assert_eq!(periods(&env, "2026-11-30T09:00:00Z", "2026-11-02", "2026-11-29").len(), 2, "done ended it");
+    // Undo reverses only the last command (done: the pledge holds again),
+    // then the rest day, then the settle.
     env.run_at("2026-11-11T09:00:00Z", &["undo"]).ok();
     assert_eq!(env.count("settlements"), 1);
+    assert_eq!(periods(&env, "2026-11-30T09:00:00Z", "2026-11-02", "2026-11-29").len(), 4);
     env.run_at("2026-11-11T09:00:00Z", &["undo"]).ok();
     assert_eq!(env.count("settlements"), 1);
     let undone = env.run_at("2026-11-11T09:00:00Z", &["undo"]).ok();
