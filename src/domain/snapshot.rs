@@ -264,3 +264,31 @@ impl TermsRecord {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveTime, Weekday};
+
+    #[test]
+    fn terms_round_trip_as_text() {
+        let terms = PledgeTerms {
+            horizon_days: 3,
+            grace_days: 0,
+            week_starts: Weekday::Sun,
+            day_starts_at: NaiveTime::from_hms_opt(5, 30, 0).unwrap(),
+            min_minutes: 10,
+            rest_weekdays: vec![Weekday::Sat, Weekday::Sun],
+        };
+        let record = TermsRecord::from(&terms);
+        assert_eq!(record.week_starts, "sunday");
+        assert_eq!(record.day_starts_at, "05:30");
+        assert_eq!(record.rest_weekdays, ["saturday", "sunday"]);
+        let text = serde_json::to_string(&record).unwrap();
+        let back: TermsRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.to_terms(), Ok(terms));
+        let bad = TermsRecord { week_starts: "someday".into(), ..record.clone() };
+        assert!(bad.to_terms().unwrap_err().contains("someday"));
+        assert!(TermsRecord { grace_days: -1, ..record }.to_terms().is_err());
+    }
+}
