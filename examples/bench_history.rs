@@ -267,6 +267,7 @@ fn write_learnlog(path: &Path, history: &History, now: DateTime<Utc>, dice: &mut
                 uuid: dice.uuid(),
                 day: *day,
                 reason: Some("planned break".into()),
+                utc_offset: 0,
                 created_at: at,
                 updated_at: at,
             };
@@ -412,6 +413,8 @@ fn write_pledges(conn: &Connection, history: &History, ids: &[i64], dice: &mut D
             rates: Vec::new(),
             created_at: created,
             updated_at: created,
+            terms: None,
+            completion: None,
         };
         let pledge_id = store::pledges::insert(conn, &row)?;
         for (rate, effective_from) in plan.rates {

@@ -24,6 +24,8 @@ pub struct Config {
     pub week_starts: String,
     /// Days before an easier pledge takes effect (the akrasia horizon).
     pub horizon_days: i64,
+    /// Study days after a pledge period's last day before its verdict closes.
+    pub grace_days: i64,
     pub streak: StreakConfig,
     pub remind: RemindConfig,
 }
@@ -57,6 +59,7 @@ impl Default for Config {
             day_starts_at: "04:00".into(),
             week_starts: "monday".into(),
             horizon_days: 7,
+            grace_days: 1,
             streak: StreakConfig::default(),
             remind: RemindConfig::default(),
         }
@@ -83,6 +86,7 @@ pub struct Settings {
     pub day_starts_at: NaiveTime,
     pub week_starts: Weekday,
     pub horizon_days: i64,
+    pub grace_days: i64,
     pub min_minutes: i64,
     pub freeze_every: i64,
     pub max_freezes: i64,
@@ -169,6 +173,7 @@ impl Config {
             day_starts_at: time("day_starts_at", &self.day_starts_at)?,
             week_starts: weekday("week_starts", &self.week_starts)?,
             horizon_days: within("horizon_days", self.horizon_days, 0, 365)?,
+            grace_days: within("grace_days", self.grace_days, 0, 365)?,
             min_minutes: minutes("streak.min_minutes", self.streak.min_minutes)?,
             freeze_every: within("streak.freeze_every", self.streak.freeze_every, 1, 365)?,
             max_freezes: within("streak.max_freezes", self.streak.max_freezes, 0, 365)?,
@@ -180,6 +185,20 @@ impl Config {
                 .collect::<Result<_>>()?,
             remind_after: time("remind.after", &self.remind.after)?,
         })
+    }
+}
+
+impl Settings {
+    /// The terms a pledge made now is kept to.
+    pub fn pledge_terms(&self) -> crate::domain::pledge::PledgeTerms {
+        crate::domain::pledge::PledgeTerms {
+            horizon_days: self.horizon_days,
+            grace_days: self.grace_days,
+            week_starts: self.week_starts,
+            day_starts_at: self.day_starts_at,
+            min_minutes: self.min_minutes,
+            rest_weekdays: self.rest_weekdays.clone(),
+        }
     }
 }
 

@@ -82,7 +82,10 @@ impl Ctx {
             // It exists now: "no database yet" would be wrong.
             self.pending_note = None;
         }
-        self.db.as_mut().ok_or_else(|| anyhow::anyhow!("the database is not open"))
+        let db = self.db.as_mut().ok_or_else(|| anyhow::anyhow!("the database is not open"))?;
+        // Pledges made before pledges kept their terms keep those in force now.
+        store::pledges::fill_missing_terms(db.conn(), &self.settings.pledge_terms())?;
+        Ok(db)
     }
 
     /// A context over an explicit database and clock (the demo's).

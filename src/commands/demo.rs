@@ -299,6 +299,7 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
                 uuid: store::new_uuid(),
                 day: s.day(offset),
                 reason: Some(reason.into()),
+                utc_offset: 0,
                 created_at: now,
                 updated_at: now,
             },
@@ -322,6 +323,8 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
             rates: Vec::new(),
             created_at: now,
             updated_at: now,
+            terms: None,
+            completion: None,
         };
         let id = store::pledges::insert(conn, &row)?;
         let rate_row = RateRow {

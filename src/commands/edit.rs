@@ -169,6 +169,12 @@ fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         }
         session.updated_at = now;
         store::sessions::update(conn, &session)?;
+        // A move or a change of amount is an amendment: a pledge period
+        // closed before it never counts the session for more (SPEC §2).
+        let placement = |s: &crate::domain::records::Session| (s.study_day, s.item_id, s.minutes, s.units);
+        if placement(&session) != placement(&before) {
+            store::sessions::amend(conn, session.id, placement(&before), now)?;
+        }
         find_session(conn, number)
     })?;
     if ctx.out.json {

@@ -46,7 +46,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
             let report = report::pledges::build(ctx)?;
             let mut pledges = report.pledges;
             if !args.all {
-                pledges.retain(|p| p.status == "active");
+                pledges.retain(|p| p.status != "ended");
             }
             if ctx.out.json {
                 return ctx.out.json_doc(&pledges);

@@ -7,7 +7,7 @@ use super::{ALL_KINDS, resolve};
 use crate::Ctx;
 use crate::cli::{PledgeAction, PledgeArgs, SettleArgs};
 use crate::domain::parse::parse_date;
-use crate::domain::pledge::{ChangeKind, Pledge, Rate};
+use crate::domain::pledge::{ChangeKind, Pledge, Rate, period_start};
 use crate::error::{user, user_hint};
 use crate::report;
 use crate::store;
@@ -50,42 +50,29 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
     let settings = ctx.settings.clone();
     let ws = settings.week_starts;
     let from = options.from.as_deref().map(|d| parse_date(d, today)).transpose()?;
+    // A pledge never judges the past (SPEC §2 "Commitments hold").
+    if let Some(day) = from
+        && day < period_start(today, rate.per, ws)
+    {
+        return Err(user_hint(
+            format!("--from {day} is before the current period: a pledge never judges the past"),
+            format!("learnlog pledge {target} {rate} (from this {}), or a later --from", per_word(rate)),
+        ));
+    }
     let until = options.until.as_deref().map(|d| parse_date(d, today)).transpose()?;
     let stake = options.stake.clone().filter(|s| !s.trim().is_empty());
     let db = ctx.write_db()?;
     let message = db.write(&format!("pledge {target} {rate}"), now, |conn| {
-        let item_id = if target.eq_ignore_ascii_case("all") { None } else { Some(resolve(conn, target, ALL_KINDS)?.id) };
-        let existing = store::pledges::list(conn)?
-            .into_iter()
-            .filter(|p| p.item_id == item_id)
-            .find(|p| report::pledges::to_domain(p).end_day(ws).is_none_or(|end| end >= today));
+        let item_id =
+            if target.eq_ignore_ascii_case("all") { None } else { Some(resolve(conn, target, ALL_KINDS)?.id) };
+        let existing = store::pledges::list(conn)?.into_iter().filter(|p| p.item_id == item_id).find(|p| {
+            let pledge = report::pledges::to_domain(p, &settings);
+            pledge.end_day(pledge.terms.week_starts).is_none_or(|end| end >= today)
+        });
         match existing {
-            Some(mut row) => {
-                let pledge = report::pledges::to_domain(&row);
-                let plan = pledge.plan_change(Some(rate), today, settings.horizon_days, ws);
-                // A new change cancels any change still waiting for the horizon.
-                if !plan.cancels.is_empty() {
-                    store::pledges::cancel_pending(conn, row.id, today)?;
-                }
-                store::pledges::insert_rate(conn, row.id, &rate_row(Some(rate), plan.effective_from, now))?;
-                if stake.is_some() || options.referee.is_some() {
-                    row.stake = stake.clone().or(row.stake);
-                    row.referee = options.referee.clone().or(row.referee);
-                    row.updated_at = now;
-                    store::pledges::update(conn, &row)?;
-                }
-                let name = row.target.clone();
-                Ok(match plan.kind {
-                    ChangeKind::Easier => format!(
-                        "Pledge #{} on {name} becomes {rate} from {} (an easier pledge waits {} days: the akrasia horizon).",
-                        row.id, plan.effective_from, settings.horizon_days
-                    ),
-                    ChangeKind::Unchanged => format!("Pledge #{} on {name} stays {rate}.", row.id),
-                    _ => format!("Pledge #{} on {name} is now {rate}, from this period ({}).", row.id, plan.effective_from),
-                })
-            }
+            Some(row) => change_rate(conn, row, rate, options, &settings, today, now),
             None => {
-                let pledge = Pledge::new(rate, from.unwrap_or(today), until, ws).map_err(user)?;
+                let pledge = Pledge::new(rate, from.unwrap_or(today), until, settings.pledge_terms()).map_err(user)?;
                 let mut row = PledgeRow {
                     id: 0,
                     uuid: store::new_uuid(),
@@ -99,12 +86,15 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
                     rates: Vec::new(),
                     created_at: now,
                     updated_at: now,
+                    terms: Some(pledge.terms.clone()),
+                    completion: None,
                 };
                 row.id = store::pledges::insert(conn, &row)?;
                 store::pledges::insert_rate(conn, row.id, &rate_row(Some(rate), pledge.from, now))?;
                 let staked = stake.as_deref().map(|s| format!(", stake: {s}")).unwrap_or_default();
                 let name = if item_id.is_none() { "all study".to_string() } else { target.to_string() };
-                Ok(format!("Pledge #{}: {rate} on {name} from {}{staked}.", row.id, pledge.from))
+                let scheduled = if pledge.from > today { " (scheduled)" } else { "" };
+                Ok(format!("Pledge #{}: {rate} on {name} from {}{scheduled}{staked}.", row.id, pledge.from))
             }
         }
     })?;
@@ -113,6 +103,43 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
         return ctx.out.json_doc(&book.pledges);
     }
     ctx.out.done(message)
+}
+
+/// Changes the rate of the pledge already on a target (the akrasia horizon
+/// decides from when), and its stake or referee when given; says what it did.
+fn change_rate(
+    conn: &rusqlite::Connection,
+    mut row: PledgeRow,
+    rate: Rate,
+    options: &PledgeOptions,
+    settings: &crate::config::Settings,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String> {
+    let stake = options.stake.clone().filter(|s| !s.trim().is_empty());
+    let pledge = report::pledges::to_domain(&row, settings);
+    let terms = &pledge.terms;
+    let plan = pledge.plan_change(Some(rate), today, terms.horizon_days, terms.week_starts);
+    // A new change cancels any change still waiting for the horizon.
+    if !plan.cancels.is_empty() {
+        store::pledges::cancel_pending(conn, row.id, today)?;
+    }
+    store::pledges::insert_rate(conn, row.id, &rate_row(Some(rate), plan.effective_from, now))?;
+    if stake.is_some() || options.referee.is_some() {
+        row.stake = stake.or(row.stake);
+        row.referee = options.referee.clone().or(row.referee);
+        row.updated_at = now;
+        store::pledges::update(conn, &row)?;
+    }
+    let name = row.target.clone();
+    Ok(match plan.kind {
+        ChangeKind::Easier => format!(
+            "Pledge #{} on {name} becomes {rate} from {} (an easier pledge waits {} days: the akrasia horizon).",
+            row.id, plan.effective_from, terms.horizon_days
+        ),
+        ChangeKind::Unchanged => format!("Pledge #{} on {name} stays {rate}.", row.id),
+        _ => format!("Pledge #{} on {name} is now {rate}, from this period ({}).", row.id, plan.effective_from),
+    })
 }
 
 fn rate_row(rate: Option<Rate>, effective_from: NaiveDate, now: chrono::DateTime<chrono::Utc>) -> RateRow {
@@ -132,26 +159,56 @@ fn end(ctx: &mut Ctx, id: i64) -> Result<()> {
     let now = ctx.clock.now();
     let settings = ctx.settings.clone();
     let db = ctx.write_db()?;
-    let (row, effective) = db.write(&format!("pledge end {id}"), now, |conn| {
+    let row = db.write(&format!("pledge end {id}"), now, |conn| {
         let row = store::pledges::list(conn)?
             .into_iter()
             .find(|p| p.id == id)
             .ok_or_else(|| user_hint(format!("no pledge #{id}"), "see `learnlog list pledges --all`"))?;
-        let pledge = report::pledges::to_domain(&row);
-        if pledge.end_day(settings.week_starts).is_some_and(|end| end < today) {
+        let pledge = report::pledges::to_domain(&row, &settings);
+        if pledge.end_day(pledge.terms.week_starts).is_some_and(|end| end < today) {
             return Err(user(format!("pledge #{id} has ended already")));
         }
-        let plan = pledge.plan_change(None, today, settings.horizon_days, settings.week_starts);
-        if !plan.cancels.is_empty() {
-            store::pledges::cancel_pending(conn, row.id, today)?;
-        }
-        store::pledges::insert_rate(conn, row.id, &rate_row(None, plan.effective_from, now))?;
-        Ok((row, plan.effective_from))
+        let effective = match end_after_horizon(conn, &row, &pledge, today, now)? {
+            Some(day) => day,
+            // It already ends sooner: that end stands.
+            None => pledge.end_day(pledge.terms.week_starts).and_then(|d| d.succ_opt()).unwrap_or(today),
+        };
+        Ok((row, effective, pledge.terms.horizon_days))
     })?;
+    let (row, effective, horizon) = row;
     ctx.out.done(format!(
-        "Pledge #{} on {} ends: its last period is the one before {effective} (ending waits {} days: the akrasia horizon).",
-        row.id, row.target, settings.horizon_days
+        "Pledge #{} on {} ends: its last period is the one before {effective} (ending waits {horizon} days: the akrasia horizon).",
+        row.id, row.target
     ))
+}
+
+fn per_word(rate: Rate) -> &'static str {
+    match rate.per {
+        crate::domain::pledge::Per::Day => "day",
+        crate::domain::pledge::Per::Week => "week",
+    }
+}
+
+/// Ends a pledge the way `pledge end` does, after its own horizon, unless
+/// it already ends sooner (an end waiting already, `done`, `--until`).
+/// Returns the first day it is no longer in force, when this changed it.
+pub(crate) fn end_after_horizon(
+    conn: &rusqlite::Connection,
+    row: &PledgeRow,
+    pledge: &Pledge,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<NaiveDate>> {
+    let terms = &pledge.terms;
+    let plan = pledge.plan_change(None, today, terms.horizon_days, terms.week_starts);
+    if pledge.end_day(terms.week_starts).is_some_and(|end| end < plan.effective_from) {
+        return Ok(None);
+    }
+    if !plan.cancels.is_empty() {
+        store::pledges::cancel_pending(conn, row.id, today)?;
+    }
+    store::pledges::insert_rate(conn, row.id, &rate_row(None, plan.effective_from, now))?;
+    Ok(Some(plan.effective_from))
 }
 
 pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {

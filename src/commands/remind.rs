@@ -42,5 +42,5 @@ fn is_rest_day(
     settings: &crate::config::Settings,
     today: chrono::NaiveDate,
 ) -> bool {
-    dashboard.book.rest_days.contains(&today) || settings.rest_weekdays.contains(&chrono::Datelike::weekday(&today))
+    dashboard.book.rest_days.contains_key(&today) || settings.rest_weekdays.contains(&chrono::Datelike::weekday(&today))
 }

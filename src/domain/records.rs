@@ -139,6 +139,9 @@ pub struct RestDay {
     pub uuid: String,
     pub day: NaiveDate,
     pub reason: Option<String>,
+    /// The UTC offset in force when it was declared, in seconds east of UTC.
+    #[serde(skip)]
+    pub utc_offset: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::money::Money;
+use super::pledge::PledgeTerms;
 
 /// Every record of one database.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -113,6 +114,24 @@ pub struct SessionRecord {
     pub level: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The latest edit of its day, target, minutes or units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amended_at: Option<DateTime<Utc>>,
+    /// Where it counted before the first such edit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior: Option<PriorRecord>,
+}
+
+/// A session's placement before its first edit of day, target, minutes or units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorRecord {
+    pub study_day: NaiveDate,
+    /// The UUID of its course or project then; absent for general study.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    pub minutes: i64,
+    #[serde(default)]
+    pub units: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +140,9 @@ pub struct RestDayRecord {
     pub day: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The UTC offset in force when it was declared, in seconds east of UTC.
+    #[serde(default)]
+    pub utc_offset: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -148,6 +170,16 @@ pub struct PledgeRecord {
     pub rates: Vec<RateRecord>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settlements: Vec<SettlementRecord>,
+    /// The settings it was made under; absent: judged by the importing
+    /// file's settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<TermsRecord>,
+    /// `done` on its target: it ends with the period holding this day…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<NaiveDate>,
+    /// …and that period is kept.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub completion_kept: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -172,4 +204,91 @@ pub struct SettlementRecord {
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A pledge's terms as text (in its `terms` column and in exports):
+/// weekdays as full lowercase names, the time as `HH:MM`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermsRecord {
+    pub horizon_days: i64,
+    pub grace_days: i64,
+    pub week_starts: String,
+    pub day_starts_at: String,
+    pub min_minutes: i64,
+    #[serde(default)]
+    pub rest_weekdays: Vec<String>,
+}
+
+fn weekday_name(day: chrono::Weekday) -> String {
+    use chrono::Weekday::*;
+    match day {
+        Mon => "monday",
+        Tue => "tuesday",
+        Wed => "wednesday",
+        Thu => "thursday",
+        Fri => "friday",
+        Sat => "saturday",
+        Sun => "sunday",
+    }
+    .to_string()
+}
+
+impl From<&PledgeTerms> for TermsRecord {
+    fn from(t: &PledgeTerms) -> Self {
+        TermsRecord {
+            horizon_days: t.horizon_days,
+            grace_days: t.grace_days,
+            week_starts: weekday_name(t.week_starts),
+            day_starts_at: t.day_starts_at.format("%H:%M").to_string(),
+            min_minutes: t.min_minutes,
+            rest_weekdays: t.rest_weekdays.iter().map(|d| weekday_name(*d)).collect(),
+        }
+    }
+}
+
+impl TermsRecord {
+    /// The typed terms, or why not.
+    pub fn to_terms(&self) -> Result<PledgeTerms, String> {
+        let weekday = |text: &str| text.parse::<chrono::Weekday>().map_err(|_| format!("'{text}' is not a weekday"));
+        if self.horizon_days < 0 || self.grace_days < 0 || self.min_minutes < 1 {
+            return Err("terms: horizon_days and grace_days must be 0 or more, min_minutes 1 or more".into());
+        }
+        Ok(PledgeTerms {
+            horizon_days: self.horizon_days,
+            grace_days: self.grace_days,
+            week_starts: weekday(&self.week_starts)?,
+            day_starts_at: chrono::NaiveTime::parse_from_str(&self.day_starts_at, "%H:%M")
+                .map_err(|_| format!("'{}' is not a time like 04:00", self.day_starts_at))?,
+            min_minutes: self.min_minutes,
+            rest_weekdays: self.rest_weekdays.iter().map(|d| weekday(d)).collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveTime, Weekday};
+
+    #[test]
+    fn terms_round_trip_as_text() {
+        let terms = PledgeTerms {
+            horizon_days: 3,
+            grace_days: 0,
+            week_starts: Weekday::Sun,
+            day_starts_at: NaiveTime::from_hms_opt(5, 30, 0).unwrap(),
+            min_minutes: 10,
+            rest_weekdays: vec![Weekday::Sat, Weekday::Sun],
+        };
+        let record = TermsRecord::from(&terms);
+        assert_eq!(record.week_starts, "sunday");
+        assert_eq!(record.day_starts_at, "05:30");
+        assert_eq!(record.rest_weekdays, ["saturday", "sunday"]);
+        let text = serde_json::to_string(&record).unwrap();
+        let back: TermsRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.to_terms(), Ok(terms));
+        let bad = TermsRecord { week_starts: "someday".into(), ..record.clone() };
+        assert!(bad.to_terms().unwrap_err().contains("someday"));
+        assert!(TermsRecord { grace_days: -1, ..record }.to_terms().is_err());
+    }
 }

@@ -188,6 +188,14 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
         if session.minutes < 0 || session.minutes > crate::domain::parse::DAY_MINUTES {
             return Err(format!("{place}: minutes must be 0 to 1440 (24h), not {}", session.minutes));
         }
+        if let Some(prior) = &mut session.prior {
+            if let Some(target) = &mut prior.target {
+                *target = canonical_uuid(target, &format!("{place}.prior.target"))?;
+            }
+            if prior.minutes < 0 {
+                return Err(format!("{place}: prior minutes must be 0 or more, not {}", prior.minutes));
+            }
+        }
         if let Some(level) = &session.level
             && !BLOOM_LEVELS.contains(&level.as_str())
         {
@@ -268,6 +276,9 @@ fn validate_pledge(pledge: &mut PledgeRecord, place: &str, seen: &mut HashSet<St
     }
     if pledge.until.is_some_and(|until| until < pledge.from) {
         return Err(format!("{place}: it ends before it starts"));
+    }
+    if let Some(terms) = &pledge.terms {
+        terms.to_terms().map_err(|reason| format!("{place}.terms: {reason}"))?;
     }
     if let Some(amount) = &pledge.stake_amount
         && !is_currency_code(&amount.currency)

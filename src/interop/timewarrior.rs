@@ -154,6 +154,8 @@ pub fn to_sessions(intervals: &[Interval], targets: &HashMap<String, String>, cl
             level: None,
             created_at: end,
             updated_at: end,
+            amended_at: None,
+            prior: None,
         });
     }
     converted

@@ -14,7 +14,7 @@ pub fn pledge_table(out: &mut Out, pledges: &[PledgeView]) -> Result<()> {
         let (progress, verdict) = match &p.current {
             Some(c) => (
                 format!("{}/{}", c.rate.format_amount(c.done), c.rate.format_amount(c.target)),
-                verdict_text(out, c.verdict, c.needed, &c.rate, c.days_left),
+                verdict_text(out, c.verdict, c.needed, &c.rate, c.days_left, c.start),
             ),
             None => ("-".into(), p.status.clone()),
         };
@@ -41,19 +41,22 @@ pub fn pledge_table(out: &mut Out, pledges: &[PledgeView]) -> Result<()> {
     out.print_table(&table)
 }
 
-/// `on track`, `behind: 1h50 left, 3 days left`, `kept`, `missed`.
+/// `on track`, `behind: 1h50 left, 3 days left`, `kept`, `missed`,
+/// `scheduled from 2026-11-30`.
 pub fn verdict_text(
     out: &Out,
     verdict: crate::domain::pledge::Verdict,
     needed: i64,
     rate: &crate::domain::pledge::Rate,
     days_left: i64,
+    start: chrono::NaiveDate,
 ) -> String {
     use crate::domain::pledge::Verdict;
     match verdict {
         Verdict::Kept => out.good("kept"),
         Verdict::OnTrack => out.good("on track"),
         Verdict::Missed => out.warn("missed"),
+        Verdict::Scheduled => format!("scheduled from {start}"),
         Verdict::Behind => {
             out.warn(&format!("behind: {} to go, {} left", rate.format_amount(needed), super::plural(days_left, "day")))
         }

@@ -34,6 +34,7 @@ fn verdict_word(verdict: Verdict) -> &'static str {
         Verdict::Missed => "missed",
         Verdict::OnTrack => "on track",
         Verdict::Behind => "behind",
+        Verdict::Scheduled => "scheduled",
     }
 }
 
@@ -42,7 +43,7 @@ pub fn verdict_summary(verdicts: &[Verdict]) -> String {
     if let [one] = verdicts {
         return verdict_word(*one).to_string();
     }
-    let parts: Vec<String> = [Verdict::Kept, Verdict::Missed, Verdict::OnTrack, Verdict::Behind]
+    let parts: Vec<String> = [Verdict::Kept, Verdict::Missed, Verdict::OnTrack, Verdict::Behind, Verdict::Scheduled]
         .into_iter()
         .filter_map(|v| {
             let n = verdicts.iter().filter(|x| **x == v).count();
@@ -69,6 +70,7 @@ fn latest_text(p: &PeriodResult) -> String {
                 plural(p.days_left, "day")
             )
         }
+        Verdict::Scheduled => format!("{} from {}", p.rate, p.start),
         _ => done_of_target(p),
     }
 }

@@ -38,7 +38,7 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
                 p.target.clone(),
                 p.rate.clone(),
                 format!("{}/{}", rate.format_amount(p.done), rate.format_amount(p.target_amount)),
-                super::commitments::verdict_text(out, p.verdict, p.needed, &rate, p.days_left),
+                super::commitments::verdict_text(out, p.verdict, p.needed, &rate, p.days_left, p.period_start),
             ]);
         }
         out.print_table(&table)?;

@@ -45,7 +45,7 @@ pub fn facts(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
             .judged
             .iter()
             .find(|j| j.row.id == view.id)
-            .and_then(|j| j.amounts.get(&today))
+            .and_then(|j| j.amounts.days.get(&today))
             .map(|a| a.minutes)
             .unwrap_or(0);
         pledges.push(PledgeFact {

@@ -151,6 +151,7 @@ impl CellState {
             Verdict::Missed => CellState::Missed,
             Verdict::OnTrack => CellState::OnTrack,
             Verdict::Behind => CellState::Behind,
+            Verdict::Scheduled => CellState::Scheduled,
         }
     }
 }

@@ -1,17 +1,19 @@
 //! Pledges as the reports see them: each pledge's periods judged against
 //! what was logged on its target, and the debts its missed periods left.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use anyhow::Result;
-use chrono::{NaiveDate, Weekday};
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 use serde::Serialize;
 
 use super::totals::DayTotals;
 use crate::Ctx;
 use crate::config::Settings;
-use crate::domain::pledge::{self, DayAmount, EvalContext, PeriodResult, Pledge, Rate, RateChange};
+use crate::domain::pledge::{
+    self, DayAmount, EvalContext, LateSession, Logged, PeriodResult, Placement, Pledge, Rate, RateChange,
+};
 use crate::domain::records::Kind;
 use crate::store;
 use crate::store::pledges::PledgeRow;
@@ -62,29 +64,20 @@ pub struct PledgeBook {
     pub pledges: Vec<PledgeView>,
     pub debts: Vec<DebtView>,
     pub judged: Vec<Judged>,
-    pub rest_days: BTreeSet<NaiveDate>,
-    pub rest_weekdays: Vec<Weekday>,
+    /// Declared rest days, each with the local instant it was declared.
+    pub rest_days: BTreeMap<NaiveDate, NaiveDateTime>,
 }
 
-/// One pledge with the per-day amounts on its target.
+/// One pledge with what was logged on its target.
 pub struct Judged {
     pub row: PledgeRow,
     pub pledge: Pledge,
-    pub amounts: BTreeMap<NaiveDate, DayAmount>,
+    pub amounts: Logged,
 }
 
 impl PledgeBook {
-    pub fn context(&self, settings: &Settings, today: NaiveDate) -> EvalContext<impl Fn(NaiveDate) -> bool + '_> {
-        let rest_weekdays = &self.rest_weekdays;
-        let rest_days = &self.rest_days;
-        EvalContext {
-            today,
-            week_start: settings.week_starts,
-            min_minutes: settings.min_minutes,
-            is_rest: move |day: NaiveDate| {
-                rest_days.contains(&day) || rest_weekdays.contains(&chrono::Datelike::weekday(&day))
-            },
-        }
+    pub fn context(&self, settings: &Settings, today: NaiveDate) -> EvalContext<'_> {
+        EvalContext { today, week_start: settings.week_starts, rest_days: &self.rest_days }
     }
 
     /// Each pledge's periods overlapping [from, to].
@@ -96,14 +89,23 @@ impl PledgeBook {
         to: NaiveDate,
     ) -> Vec<(&Judged, Vec<PeriodResult>)> {
         let ctx = self.context(settings, today);
-        self.judged.iter().map(|j| (j, pledge::evaluate(&j.pledge, &j.amounts, &ctx, from, to))).collect()
+        self.judged
+            .iter()
+            .map(|j| {
+                let mut periods = pledge::evaluate(&j.pledge, &j.amounts, &ctx, from, to);
+                // A pledge not started yet shows its first period, when the range reaches today.
+                if to >= today {
+                    periods.extend(pledge::scheduled(&j.pledge, today));
+                }
+                (j, periods)
+            })
+            .collect()
     }
 
     /// Whether every pledge in force in the week of `week` was kept.
     pub fn week_kept(&self, settings: &Settings, today: NaiveDate, week: NaiveDate) -> Option<bool> {
         let ctx = self.context(settings, today);
-        let pairs: Vec<(&Pledge, &BTreeMap<NaiveDate, DayAmount>)> =
-            self.judged.iter().map(|j| (&j.pledge, &j.amounts)).collect();
+        let pairs: Vec<(&Pledge, &Logged)> = self.judged.iter().map(|j| (&j.pledge, &j.amounts)).collect();
         pledge::week_kept(&pairs, week, &ctx)
     }
 }
@@ -115,8 +117,9 @@ pub fn build(ctx: &mut Ctx) -> Result<PledgeBook> {
     build_from(conn, &settings, today)
 }
 
-/// The domain pledge a stored one stands for.
-pub fn to_domain(row: &PledgeRow) -> Pledge {
+/// The domain pledge a stored one stands for. A pledge older than kept
+/// terms is judged by `settings` (the first write stores them on it).
+pub fn to_domain(row: &PledgeRow, settings: &Settings) -> Pledge {
     let changes = row
         .rates
         .iter()
@@ -126,7 +129,36 @@ pub fn to_domain(row: &PledgeRow) -> Pledge {
             seq: r.id,
         })
         .collect();
-    Pledge { from: row.from, until: row.until, changes }
+    let terms = row.terms.clone().unwrap_or_else(|| settings.pledge_terms());
+    Pledge { from: row.from, until: row.until, changes, terms, completion: row.completion }
+}
+
+/// Whether a session's target is in a pledge's scope.
+fn in_scope(scope: &Scope, item: Option<i64>) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Items(ids) => item.is_some_and(|id| ids.contains(&id)),
+    }
+}
+
+/// The exceptional sessions as one pledge's scope sees them.
+fn late_sessions(scope: &Scope, exceptional: &[store::sessions::Exceptional]) -> Vec<LateSession> {
+    let placement = |(day, item, minutes, units): store::sessions::Placement| Placement {
+        day,
+        in_scope: in_scope(scope, item),
+        minutes,
+        units,
+    };
+    exceptional
+        .iter()
+        .map(|e| LateSession {
+            now: placement(e.now),
+            recorded: e.recorded,
+            amended: e.amended,
+            prior: e.prior.map(placement),
+        })
+        .filter(|s| s.now.in_scope)
+        .collect()
 }
 
 /// The sessions a pledge counts: its course or project, a goal's courses
@@ -154,25 +186,25 @@ pub fn build_from(conn: &Connection, settings: &Settings, today: NaiveDate) -> R
 /// The pledge book from totals already loaded.
 pub fn build_with(conn: &Connection, settings: &Settings, today: NaiveDate, totals: &DayTotals) -> Result<PledgeBook> {
     let rows = store::pledges::list(conn)?;
-    let rest_days = store::rest::days(conn)?;
+    let rest_days = store::rest::declared(conn)?;
+    // Only the sessions a closed period may count for less are read one by one.
+    let exceptional = match rows.iter().map(|r| r.from).min() {
+        Some(first) => store::sessions::exceptional(conn, first)?,
+        None => Vec::new(),
+    };
     let mut judged = Vec::with_capacity(rows.len());
     for row in rows {
         let scope = scope_of(conn, &row)?;
-        let amounts = totals
+        let days = totals
             .day_amounts(&scope, row.from, today)
             .into_iter()
             .map(|(day, (minutes, units))| (day, DayAmount { minutes, units }))
             .collect();
-        let pledge = to_domain(&row);
+        let amounts = Logged { days, late: late_sessions(&scope, &exceptional) };
+        let pledge = to_domain(&row, settings);
         judged.push(Judged { row, pledge, amounts });
     }
-    let mut book = PledgeBook {
-        pledges: Vec::new(),
-        debts: Vec::new(),
-        judged,
-        rest_days,
-        rest_weekdays: settings.rest_weekdays.clone(),
-    };
+    let mut book = PledgeBook { pledges: Vec::new(), debts: Vec::new(), judged, rest_days };
     let settlements = store::pledges::settlements(conn)?;
     let (pledges, debts) = judge(&book, &settlements, settings, today);
     book.pledges = pledges;
@@ -191,23 +223,33 @@ fn judge(
     let mut pledges = Vec::new();
     let mut debts = Vec::new();
     for j in &book.judged {
-        let ws = settings.week_starts;
+        let ws = j.pledge.terms.week_starts;
         let rate_today = j.pledge.rate_on(today.max(j.pledge.from), ws);
         let ended = j.pledge.end_day(ws).is_some_and(|end| end < today);
         let pending = j
             .pledge
             .changes
             .iter()
-            .filter(|c| c.effective_from > today)
+            .filter(|c| c.effective_from > today.max(j.pledge.from))
             .max_by_key(|c| (c.effective_from, c.seq))
             .map(|c| PendingChange { rate: c.rate.map(|r| r.to_string()), effective_from: c.effective_from });
-        let current = pledge::evaluate(&j.pledge, &j.amounts, &ctx, today, today).into_iter().next();
+        let current = pledge::evaluate(&j.pledge, &j.amounts, &ctx, today, today)
+            .into_iter()
+            .next()
+            .or_else(|| pledge::scheduled(&j.pledge, today));
         pledges.push(PledgeView {
             id: j.row.id,
             uuid: j.row.uuid.clone(),
             target: j.row.target.clone(),
             rate: rate_today.map(|r| r.to_string()),
-            status: if ended || rate_today.is_none() && j.pledge.from <= today { "ended" } else { "active" }.into(),
+            status: if ended || rate_today.is_none() && j.pledge.from <= today {
+                "ended"
+            } else if j.pledge.from > today {
+                "scheduled"
+            } else {
+                "active"
+            }
+            .into(),
             stake: j.row.stake.clone(),
             referee: j.row.referee.clone(),
             from: j.row.from,

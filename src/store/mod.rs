@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_started_index.sql"),
     include_str!("sql/0003_day_totals.sql"),
+    include_str!("sql/0004_commitments.sql"),
 ];
 
 /// How long a writer waits for another one before giving up.

@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::{date_text, instant_text, opt_day, parse_day, parse_instant};
 use crate::domain::money::Money;
+use crate::domain::pledge::{Completion, PledgeTerms};
+use crate::domain::snapshot::TermsRecord;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PledgeRow {
@@ -25,6 +27,24 @@ pub struct PledgeRow {
     pub rates: Vec<RateRow>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The settings it was made under; `None` for a pledge older than
+    /// terms, until a write stores the current settings.
+    #[serde(skip)]
+    pub terms: Option<PledgeTerms>,
+    /// `done` on its target.
+    #[serde(skip)]
+    pub completion: Option<Completion>,
+}
+
+/// The `terms` column's text.
+pub fn terms_text(terms: &PledgeTerms) -> String {
+    serde_json::to_string(&TermsRecord::from(terms)).unwrap_or_default()
+}
+
+/// The `terms` column read back; unreadable text reads as none (the
+/// current settings then apply), never as an error that hides the pledge.
+fn parse_terms(text: Option<String>) -> Option<PledgeTerms> {
+    serde_json::from_str::<TermsRecord>(text.as_deref()?).ok()?.to_terms().ok()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,8 +73,8 @@ pub struct Settlement {
 pub fn insert(conn: &Connection, p: &PledgeRow) -> Result<i64> {
     conn.execute(
         "INSERT INTO pledges (uuid, item_id, stake, stake_minor, currency, referee, from_date, until_date, created_at,
-            updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            updated_at, terms, completed_on, completion_kept)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             p.uuid,
             p.item_id,
@@ -65,7 +85,10 @@ pub fn insert(conn: &Connection, p: &PledgeRow) -> Result<i64> {
             date_text(p.from),
             p.until.map(date_text),
             instant_text(p.created_at),
-            instant_text(p.updated_at)
+            instant_text(p.updated_at),
+            p.terms.as_ref().map(terms_text),
+            p.completion.map(|c| date_text(c.on)),
+            p.completion.map(|c| c.kept)
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -107,7 +130,7 @@ pub fn cancel_pending(conn: &Connection, pledge_id: i64, after: NaiveDate) -> Re
 pub fn list(conn: &Connection) -> Result<Vec<PledgeRow>> {
     let mut stmt = conn.prepare(
         "SELECT p.id, p.uuid, p.item_id, coalesce(i.slug, 'all'), p.stake, p.referee, p.from_date, p.until_date,
-                p.created_at, p.updated_at, p.stake_minor, p.currency
+                p.created_at, p.updated_at, p.stake_minor, p.currency, p.terms, p.completed_on, p.completion_kept
          FROM pledges p LEFT JOIN items i ON i.id = p.item_id ORDER BY p.id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -127,6 +150,9 @@ pub fn list(conn: &Connection) -> Result<Vec<PledgeRow>> {
             rates: Vec::new(),
             created_at: parse_instant(&r.get::<_, String>(8)?)?,
             updated_at: parse_instant(&r.get::<_, String>(9)?)?,
+            terms: parse_terms(r.get(12)?),
+            completion: opt_day(r.get(13)?)?
+                .map(|on| Completion { on, kept: r.get::<_, Option<bool>>(14).ok().flatten().unwrap_or(false) }),
         })
     })?;
     let mut pledges: Vec<PledgeRow> = rows.collect::<rusqlite::Result<_>>()?;
@@ -154,6 +180,28 @@ pub fn list(conn: &Connection) -> Result<Vec<PledgeRow>> {
         }
     }
     Ok(pledges)
+}
+
+/// Records `done` on a pledge's target (journaled with the `done`).
+pub fn set_completion(conn: &Connection, id: i64, completion: Completion, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE pledges SET completed_on = ?2, completion_kept = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, date_text(completion.on), completion.kept, instant_text(now)],
+    )?;
+    Ok(())
+}
+
+/// Stores `terms` on the pledges made before pledges kept their terms.
+/// Not a change of the user's: the journal does not record it (see
+/// sql/0004_commitments.sql). Reads first, so a file with nothing to fill
+/// is not written.
+pub fn fill_missing_terms(conn: &Connection, terms: &PledgeTerms) -> Result<()> {
+    let missing: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM pledges WHERE terms IS NULL)", [], |r| r.get(0))?;
+    if missing {
+        conn.execute("UPDATE pledges SET terms = ?1 WHERE terms IS NULL", [terms_text(terms)])?;
+    }
+    Ok(())
 }
 
 pub fn settle(conn: &Connection, s: &Settlement) -> Result<()> {

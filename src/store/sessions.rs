@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{date_text, instant_text, parse_day, parse_instant};
@@ -217,4 +217,120 @@ pub fn last_day(conn: &Connection, item_id: i64) -> Result<Option<NaiveDate>> {
         |r| r.get(0),
     )?;
     day.as_deref().map(parse_day).transpose().map_err(Into::into)
+}
+
+/// Where a session counts: study day, item (None: general study), minutes, units.
+pub type Placement = (NaiveDate, Option<i64>, i64, i64);
+
+/// A session a closed pledge period may count for less than the day
+/// totals say (see domain::pledge::LateSession).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exceptional {
+    pub now: Placement,
+    /// `created_at` in the session's own UTC offset.
+    pub recorded: NaiveDateTime,
+    /// `amended_at` in the session's own UTC offset.
+    pub amended: Option<NaiveDateTime>,
+    pub prior: Option<Placement>,
+}
+
+/// The sessions from `since` on that were amended, or recorded on a later
+/// local date than their study day: a few rows, read through the partial
+/// index `sessions_exceptional` (its condition is repeated here verbatim,
+/// so that SQLite can use it; `INDEXED BY` makes sure it does).
+pub fn exceptional(conn: &Connection, since: NaiveDate) -> Result<Vec<Exceptional>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT study_day, item_id, minutes, units, created_at, utc_offset, amended_at,
+                prior_study_day, prior_item_id, prior_minutes, prior_units
+         FROM sessions INDEXED BY sessions_exceptional
+         WHERE (amended_at IS NOT NULL OR recorded_late)
+           AND study_day >= ?1",
+    )?;
+    let rows = stmt.query_map([date_text(since)], |r| {
+        let offset = TimeDelta::seconds(r.get::<_, i64>(5)?);
+        let local = |t: DateTime<Utc>| t.naive_utc() + offset;
+        let prior = match r.get::<_, Option<String>>(7)? {
+            Some(day) => Some((
+                parse_day(&day)?,
+                r.get(8)?,
+                r.get::<_, Option<i64>>(9)?.unwrap_or(0),
+                r.get::<_, Option<i64>>(10)?.unwrap_or(0),
+            )),
+            None => None,
+        };
+        Ok(Exceptional {
+            now: (parse_day(&r.get::<_, String>(0)?)?, r.get(1)?, r.get(2)?, r.get(3)?),
+            recorded: local(parse_instant(&r.get::<_, String>(4)?)?),
+            amended: r.get::<_, Option<String>>(6)?.as_deref().map(parse_instant).transpose()?.map(local),
+            prior,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Notes that session `id` was moved or changed in amount at `at`: the
+/// latest such instant, and where it counted before the first one (kept
+/// from then on: a later edit does not replace it). While it stays in that
+/// place, the prior amounts are the lowest it had before any edit, so a
+/// lowering followed by a raise never counts the raise in a period closed
+/// in between (conservative: see domain::pledge::LateSession::excess).
+pub fn amend(conn: &Connection, id: i64, before: Placement, at: DateTime<Utc>) -> Result<()> {
+    let (day, item_id, minutes, units) = before;
+    conn.execute(
+        "UPDATE sessions SET amended_at = max(coalesce(amended_at, ''), ?2),
+            prior_item_id = CASE WHEN prior_study_day IS NULL THEN ?4 ELSE prior_item_id END,
+            prior_minutes = CASE WHEN prior_study_day IS NULL THEN ?5
+                WHEN prior_study_day = ?3 AND prior_item_id IS ?4 THEN min(prior_minutes, ?5)
+                ELSE prior_minutes END,
+            prior_units = CASE WHEN prior_study_day IS NULL THEN ?6
+                WHEN prior_study_day = ?3 AND prior_item_id IS ?4 THEN min(prior_units, ?6)
+                ELSE prior_units END,
+            prior_study_day = coalesce(prior_study_day, ?3)
+         WHERE id = ?1",
+        params![id, instant_text(at), date_text(day), item_id, minutes, units],
+    )?;
+    Ok(())
+}
+
+/// Sets a session's amendment fields as an import carries them.
+pub fn set_amendment(
+    conn: &Connection,
+    id: i64,
+    amended_at: Option<DateTime<Utc>>,
+    prior: Option<Placement>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET amended_at = ?2, prior_study_day = ?3, prior_item_id = ?4, prior_minutes = ?5,
+            prior_units = ?6 WHERE id = ?1",
+        params![
+            id,
+            amended_at.map(instant_text),
+            prior.map(|p| date_text(p.0)),
+            prior.and_then(|p| p.1),
+            prior.map(|p| p.2),
+            prior.map(|p| p.3)
+        ],
+    )?;
+    Ok(())
+}
+
+/// A session's amendment fields: `amended_at` and its prior placement.
+pub fn amendment(conn: &Connection, id: i64) -> Result<(Option<DateTime<Utc>>, Option<Placement>)> {
+    Ok(conn.query_row(
+        "SELECT amended_at, prior_study_day, prior_item_id, prior_minutes, prior_units FROM sessions WHERE id = ?1",
+        [id],
+        |r| {
+            let amended = r.get::<_, Option<String>>(0)?.as_deref().map(parse_instant).transpose()?;
+            let prior = match r.get::<_, Option<String>>(1)? {
+                Some(day) => Some((
+                    parse_day(&day)?,
+                    r.get(2)?,
+                    r.get::<_, Option<i64>>(3)?.unwrap_or(0),
+                    r.get::<_, Option<i64>>(4)?.unwrap_or(0),
+                )),
+                None => None,
+            };
+            Ok((amended, prior))
+        },
+    )?)
 }

@@ -10,10 +10,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{date_text, instant_text, parse_day, parse_instant};
+use crate::domain::pledge::Completion;
 use crate::domain::records::{Item, Kind, Session};
 use crate::domain::slug::unique_slug;
 use crate::domain::snapshot::{
-    ItemRecord, PledgeRecord, RateRecord, RestDayRecord, SessionRecord, SettlementRecord, Snapshot,
+    ItemRecord, PledgeRecord, PriorRecord, RateRecord, RestDayRecord, SessionRecord, SettlementRecord, Snapshot,
+    TermsRecord,
 };
 use crate::error::user_hint;
 use crate::store::{items, pledges, rest, sessions};
@@ -80,6 +82,7 @@ pub fn read_all_but_sessions(conn: &Connection) -> Result<(Snapshot, UuidOf)> {
             uuid: r.uuid,
             day: r.day,
             reason: r.reason,
+            utc_offset: r.utc_offset,
             created_at: r.created_at,
             updated_at: r.updated_at,
         });
@@ -96,7 +99,8 @@ pub fn for_each_session(
     mut each: impl FnMut(SessionRecord) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(
-        "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at
+        "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at,
+                amended_at, prior_study_day, prior_item_id, prior_minutes, prior_units
          FROM sessions ORDER BY study_day, id",
     )?;
     let mut rows = stmt.query([])?;
@@ -114,6 +118,16 @@ pub fn for_each_session(
             level: r.get(8)?,
             created_at: parse_instant(&r.get::<_, String>(9)?)?,
             updated_at: parse_instant(&r.get::<_, String>(10)?)?,
+            amended_at: r.get::<_, Option<String>>(11)?.as_deref().map(parse_instant).transpose()?,
+            prior: match r.get::<_, Option<String>>(12)? {
+                Some(day) => Some(PriorRecord {
+                    study_day: parse_day(&day)?,
+                    target: r.get::<_, Option<i64>>(13)?.and_then(|id| uuid_of.get(&id).cloned()),
+                    minutes: r.get::<_, Option<i64>>(14)?.unwrap_or(0),
+                    units: r.get::<_, Option<i64>>(15)?.unwrap_or(0),
+                }),
+                None => None,
+            },
         })?;
     }
     Ok(())
@@ -175,6 +189,9 @@ fn read_pledges(conn: &Connection, uuid_of: &HashMap<i64, String>) -> Result<Vec
                     updated_at: s.updated_at,
                 })
                 .collect(),
+            terms: p.terms.as_ref().map(TermsRecord::from),
+            completed_on: p.completion.map(|c| c.on),
+            completion_kept: p.completion.is_some_and(|c| c.kept),
             uuid: p.uuid,
             stake: p.stake,
             stake_amount: p.stake_amount,
@@ -475,16 +492,48 @@ fn merge_session(conn: &Connection, r: &SessionRecord, index: &ItemIndex) -> Res
         created_at: r.created_at,
         updated_at: r.updated_at,
     };
+    let prior = match &r.prior {
+        Some(p) => {
+            let item =
+                p.target.as_deref().map(|uuid| index.id(uuid, &[Kind::Course, Kind::Project], &what)).transpose()?;
+            Some((p.study_day, item, p.minutes, p.units))
+        }
+        None => None,
+    };
     Ok(match existing {
         None => {
-            sessions::insert(conn, &session)?;
+            let id = sessions::insert(conn, &session)?;
+            if r.amended_at.is_some() || prior.is_some() {
+                sessions::set_amendment(conn, id, r.amended_at, prior)?;
+            }
             Outcome::Added
         }
-        Some(_) => {
+        Some(stored) => {
             sessions::update(conn, &session)?;
+            merge_amendment(conn, &stored, &session, r.amended_at, prior)?;
             Outcome::Updated
         }
     })
+}
+
+/// An imported newer version of a session that moves it or changes its
+/// amounts is an amendment, made when the incoming record was updated: a
+/// closed pledge period must not count it for more than before (the same
+/// rule as `edit session`). Keeps the earliest prior placement known and
+/// the latest amendment instant.
+fn merge_amendment(
+    conn: &Connection,
+    stored: &Session,
+    incoming: &Session,
+    amended_at: Option<DateTime<Utc>>,
+    prior: Option<sessions::Placement>,
+) -> Result<()> {
+    let placement = |s: &Session| (s.study_day, s.item_id, s.minutes, s.units);
+    let moved = placement(stored) != placement(incoming);
+    let (stored_at, stored_prior) = sessions::amendment(conn, stored.id)?;
+    let amended_at = [stored_at, amended_at, moved.then_some(incoming.updated_at)].into_iter().flatten().max();
+    let prior = stored_prior.or(prior).or(moved.then(|| placement(stored)));
+    sessions::set_amendment(conn, stored.id, amended_at, prior)
 }
 
 /// The id and `updated_at` of the row with this UUID in `table` (a fixed name).
@@ -510,6 +559,7 @@ fn merge_rest_day(conn: &Connection, r: &RestDayRecord) -> Result<Outcome> {
                 uuid: r.uuid.clone(),
                 day: r.day,
                 reason: r.reason.clone(),
+                utc_offset: r.utc_offset,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             };
@@ -518,8 +568,8 @@ fn merge_rest_day(conn: &Connection, r: &RestDayRecord) -> Result<Outcome> {
         }
         Some((id, at)) if incoming_is_newer(r.updated_at, at) => {
             conn.execute(
-                "UPDATE rest_days SET day = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1",
-                params![id, date_text(r.day), r.reason, instant_text(r.updated_at)],
+                "UPDATE rest_days SET day = ?2, reason = ?3, updated_at = ?4, utc_offset = ?5 WHERE id = ?1",
+                params![id, date_text(r.day), r.reason, instant_text(r.updated_at), r.utc_offset],
             )?;
             Ok(Outcome::Updated)
         }
@@ -542,6 +592,13 @@ fn merge_pledge(conn: &Connection, r: &PledgeRecord, index: &ItemIndex) -> Resul
         .transpose()?;
     let stake_minor = r.stake_amount.as_ref().map(|m| m.minor);
     let currency = r.stake_amount.as_ref().map(|m| m.currency.clone());
+    let terms = r
+        .terms
+        .as_ref()
+        .map(|t| t.to_terms())
+        .transpose()
+        .map_err(|message| user_hint(format!("{what}: {message}"), MISMATCH_HINT))?;
+    let completion = r.completed_on.map(|on| Completion { on, kept: r.completion_kept });
     match existing {
         None => {
             let row = pledges::PledgeRow {
@@ -557,13 +614,17 @@ fn merge_pledge(conn: &Connection, r: &PledgeRecord, index: &ItemIndex) -> Resul
                 rates: Vec::new(),
                 created_at: r.created_at,
                 updated_at: r.updated_at,
+                terms,
+                completion,
             };
             Ok((pledges::insert(conn, &row)?, Outcome::Added))
         }
         Some((id, _)) => {
             conn.execute(
                 "UPDATE pledges SET item_id = ?2, stake = ?3, stake_minor = ?4, currency = ?5, referee = ?6, from_date = ?7,
-                    until_date = ?8, updated_at = ?9 WHERE id = ?1",
+                    until_date = ?8, updated_at = ?9, terms = coalesce(?10, terms),
+                    completed_on = coalesce(?11, completed_on),
+                    completion_kept = CASE WHEN ?11 IS NULL THEN completion_kept ELSE ?12 END WHERE id = ?1",
                 params![
                     id,
                     item_id,
@@ -573,7 +634,10 @@ fn merge_pledge(conn: &Connection, r: &PledgeRecord, index: &ItemIndex) -> Resul
                     r.referee,
                     date_text(r.from),
                     r.until.map(date_text),
-                    instant_text(r.updated_at)
+                    instant_text(r.updated_at),
+                    terms.as_ref().map(pledges::terms_text),
+                    completion.map(|c| date_text(c.on)),
+                    completion.map(|c| c.kept)
                 ],
             )?;
             Ok((id, Outcome::Updated))

@@ -10,6 +10,14 @@ fn env_with_course() -> TestEnv {
     env
 }
 
+/// A check-in logged on its own study day (in the evening), not backfilled
+/// later: a closed period counts only what was recorded before it closed.
+fn on_the_day(env: &TestEnv, day: &str, args: &[&str]) {
+    let mut all = vec!["checkin", "--date", day];
+    all.extend_from_slice(args);
+    env.run_at(&format!("{day}T20:00:00Z"), &all).ok();
+}
+
 fn pledge_periods(env: &TestEnv, from: &str, to: &str) -> Vec<serde_json::Value> {
     let report = env.run(&["report", "--from", from, "--to", to, "--json"]).ok().json();
     report["pledges"][0]["periods"].as_array().unwrap().clone()
@@ -25,7 +33,7 @@ fn a_week_kept_and_a_week_missed_and_the_stake_they_leave() {
     .ok();
     // Week of Nov 2: 2h10 → kept. Week of Nov 9: 1h → missed. Week of Nov 16: 2h → kept.
     for (day, minutes) in [("2026-11-03", "1h10m"), ("2026-11-05", "1h"), ("2026-11-10", "1h"), ("2026-11-17", "2h")] {
-        env.checkin_on(day, &["ml", minutes]);
+        on_the_day(&env, day, &["ml", minutes]);
     }
     let periods = pledge_periods(&env, "2026-11-02", "2026-11-22");
     let verdicts: Vec<(&str, i64, &str)> = periods
@@ -60,11 +68,11 @@ fn a_week_kept_and_a_week_missed_and_the_stake_they_leave() {
 #[test]
 fn a_rest_day_lowers_a_study_days_pledge() {
     let env = env_with_course();
-    // Declared in advance (on Nov 2) for Wednesday Nov 4.
-    env.run_at("2026-11-02T09:00:00Z", &["rest", "2026-11-04", "--reason", "travel"]).ok();
+    // Declared in advance, at least the horizon (7 days) ahead: on Oct 26 for Wednesday Nov 4.
+    env.run_at("2026-10-26T09:00:00Z", &["rest", "2026-11-04", "--reason", "travel"]).ok();
     env.run_at("2026-11-02T09:00:00Z", &["pledge", "ml", "4d/week"]).ok();
     for day in ["2026-11-02", "2026-11-03", "2026-11-06"] {
-        env.checkin_on(day, &["ml", "30m"]);
+        on_the_day(&env, day, &["ml", "30m"]);
     }
     let periods = pledge_periods(&env, "2026-11-02", "2026-11-08");
     assert_eq!(periods[0]["target"], 3, "one rest day lowers 4 days to 3: {periods:?}");

@@ -500,11 +500,12 @@ fn remind_names_the_most_urgent_pledge_and_stays_quiet_on_rest_days() {
 }
 
 #[test]
-fn rest_days_are_declared_for_today_or_later_and_listed() {
+fn rest_days_are_declared_for_tomorrow_or_later_and_listed() {
     let env = TestEnv::new();
     let run = env.run(&["rest", "tomorrow", "--reason", "travel"]).ok();
     assert_eq!(run.stdout, "Rest declared for 2026-11-24: it neither counts nor breaks your streak.\n");
-    env.run(&["rest", "today", "-q"]).ok();
+    env.refused(&["rest", "today"], 2);
+    env.run_at("2026-11-22T12:00:00Z", &["rest", "2026-11-23", "-q"]).ok();
     let run = env.run(&["rest", "2026-12-24..2026-12-26"]).ok();
     assert_eq!(run.stdout, "Rest declared for 2026-12-24..2026-12-26: it neither counts nor breaks your streak.\n");
     let run = env.run(&["rest", "2026-12-24..2026-12-26"]).ok();

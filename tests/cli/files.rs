@@ -98,7 +98,7 @@ fn a_database_from_a_newer_learnlog_is_refused_and_left_untouched() {
         assert_eq!(
             env.redact(&run.stderr),
             "error: database [HOME]/data/learnlog.db: it was written by a newer learnlog (schema version 99; \
-             this learnlog knows up to 3)\nhint: upgrade learnlog; the file was left untouched\n"
+             this learnlog knows up to 4)\nhint: upgrade learnlog; the file was left untouched\n"
         );
         assert!(env.db_bytes() == before, "`{}` changed the file", args.join(" "));
     }
@@ -117,7 +117,16 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
         .execute_batch(
             "DROP TRIGGER sessions_totals_insert; DROP TRIGGER sessions_totals_delete;
              DROP TRIGGER sessions_totals_update; DROP TABLE day_totals;
-             DROP INDEX sessions_started; PRAGMA user_version = 1;",
+             DROP INDEX sessions_started; DROP INDEX sessions_exceptional;
+             DROP TRIGGER sessions_journal_update; DROP TRIGGER sessions_journal_delete;
+             DROP TRIGGER rest_days_journal_update; DROP TRIGGER rest_days_journal_delete;
+             DROP TRIGGER pledges_journal_update; DROP TRIGGER pledges_journal_delete;
+             ALTER TABLE sessions DROP COLUMN recorded_late; ALTER TABLE sessions DROP COLUMN amended_at;
+             ALTER TABLE sessions DROP COLUMN prior_study_day; ALTER TABLE sessions DROP COLUMN prior_item_id;
+             ALTER TABLE sessions DROP COLUMN prior_minutes; ALTER TABLE sessions DROP COLUMN prior_units;
+             ALTER TABLE pledges DROP COLUMN terms; ALTER TABLE pledges DROP COLUMN completed_on;
+             ALTER TABLE pledges DROP COLUMN completion_kept; ALTER TABLE rest_days DROP COLUMN utc_offset;
+             PRAGMA user_version = 1;",
         )
         .unwrap();
     let v1 = env.db_bytes();
@@ -140,7 +149,7 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!((version, index), (3, 1));
+    assert_eq!((version, index), (4, 1));
     // The day totals were rebuilt from the sessions.
     let minutes: i64 = conn.query_row("SELECT sum(minutes) FROM day_totals", [], |r| r.get(0)).unwrap();
     assert_eq!(minutes, 30);

@@ -4,6 +4,7 @@
 mod common;
 
 mod commitments;
+mod commitments_hold;
 mod daily;
 mod errors;
 mod examples;

@@ -89,8 +89,10 @@ fn rest_days_declared_in_advance_keep_the_streak_without_adding() {
         "{}",
         run.stderr
     );
-    // Today declared as rest: tomorrow the streak is still alive.
-    env.run(&["rest", "today", "-q"]).ok();
+    // Today cannot be declared as rest any more; declared yesterday for today,
+    // it keeps the streak alive tomorrow.
+    env.refused(&["rest", "today"], 2);
+    env.run_at("2026-11-22T19:00:00Z", &["rest", "2026-11-23", "-q"]).ok();
     let s = env.run_at("2026-11-24T19:00:00Z", &["streak", "--json"]).ok().json();
     assert_eq!(daily(&s), (2, 2, false, 0, 0));
     // Studying on a rest day makes it a studied day.
