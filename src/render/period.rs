@@ -114,8 +114,12 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     let dash = if out.unicode { "–" } else { "-" };
     let arrow = if out.unicode { "→" } else { "->" };
     let t = &r.totals;
-    out.line(out.bold(&format!("{}: {}", period_name(&r.period.label), range_text(r.period.from, r.period.to, dash))))?;
-    out.line(format!(
+    out.prose(out.bold(&format!(
+        "{}: {}",
+        period_name(&r.period.label),
+        range_text(r.period.from, r.period.to, dash)
+    )))?;
+    out.prose(format!(
         "Studied {} of {} ({}){}{} in {}{}{}",
         t.study_days,
         plural(t.days, "day"),
@@ -138,15 +142,16 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         line.push_str(out.dot());
         line.push_str(&out.warn(&format!("{} owed", plural(t.stakes_owed, "stake"))));
     }
-    out.line(line)?;
+    out.prose(line)?;
 
-    out.line("")?;
-    out.line(out.bold("Courses and projects"))?;
+    out.prose("")?;
+    out.prose(out.bold("Courses and projects"))?;
     if r.items.is_empty() {
-        out.line("Nothing active or logged in this period.")?;
+        out.prose("Nothing active or logged in this period.")?;
     } else {
         let mut table =
             out.table(&["ref", "kind", "status", "time", "sessions", "units", "progress", "pledges", "odds"]);
+        table.keep(&[3, 4, 5]).cut_reference(&[0]).droppable(&[1, 5]);
         for item in &r.items {
             table.add_row(vec![
                 item.reference.clone(),
@@ -164,9 +169,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     }
 
     if !r.pledges.is_empty() {
-        out.line("")?;
-        out.line(out.bold("Pledges"))?;
+        out.prose("")?;
+        out.prose(out.bold("Pledges"))?;
         let mut table = out.table(&["#", "target", "rate", "verdicts", "latest period", "stake"]);
+        table.keep(&[0]).cut_reference(&[1]).cut_text(&[5]);
         for p in &r.pledges {
             let verdicts = verdict_summary(&p.periods.iter().map(|x| x.verdict).collect::<Vec<_>>());
             let verdicts =
@@ -187,9 +193,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     }
 
     if !r.stakes.owed.is_empty() || !r.stakes.settled.is_empty() {
-        out.line("")?;
-        out.line(out.bold("Stakes"))?;
+        out.prose("")?;
+        out.prose(out.bold("Stakes"))?;
         let mut table = out.table(&["#", "pledge", "target", "period", "stake", "settled"]);
+        table.keep(&[0, 1]).cut_reference(&[2]).cut_text(&[4]);
         for s in &r.stakes.owed {
             table.add_row(vec![
                 s.id.to_string(),
@@ -219,9 +226,9 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     }
 
     let b = &r.balance;
-    out.line("")?;
-    out.line(out.bold("Learning vs building"))?;
-    out.line(format!(
+    out.prose("")?;
+    out.prose(out.bold("Learning vs building"))?;
+    out.prose(format!(
         "courses {}{}projects {}{}general {}",
         format_minutes(b.course_minutes),
         out.dot(),
@@ -229,7 +236,7 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         out.dot(),
         format_minutes(b.general_minutes)
     ))?;
-    out.line(format!(
+    out.prose(format!(
         "credentials earned: {}{}projects shipped: {}",
         with_refs(b.credentials, &b.credential_refs),
         out.dot(),
@@ -237,8 +244,8 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     ))?;
 
     if !r.money.is_empty() {
-        out.line("")?;
-        out.line(out.bold("Money paid for courses"))?;
+        out.prose("")?;
+        out.prose(out.bold("Money paid for courses"))?;
         let mut table = out.table(&["paid", "to dropped courses", "to stalled courses"]);
         for m in &r.money {
             table.add_row(vec![
@@ -251,8 +258,8 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     }
 
     if r.bloom.total() > 0 {
-        out.line("")?;
-        out.line(out.bold("Time by Bloom level"))?;
+        out.prose("")?;
+        out.prose(out.bold("Time by Bloom level"))?;
         let mut table = out.table(&["level", "time", "share"]);
         let total = r.bloom.total();
         for (level, minutes) in r.bloom.levels().into_iter().filter(|(_, m)| *m > 0) {
