@@ -125,11 +125,13 @@ fn finish(ctx: &mut Ctx, view: &ItemView, line: String) -> Result<()> {
 pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
     let now = ctx.clock.now();
     // Describe what would go, then confirm, then delete in one transaction.
-    let description = {
+    let (description, record) = {
         let conn = ctx.read_db()?.conn();
         if args.target == "session" {
             let s = find_session(conn, session_number(args.number.as_deref())?)?;
-            format!("session #{} ({} on {})", s.id, crate::domain::parse::format_minutes(s.minutes), s.study_day)
+            let text =
+                format!("session #{} ({} on {})", s.id, crate::domain::parse::format_minutes(s.minutes), s.study_day);
+            (text, serde_json::to_value(&s)?)
         } else {
             let item = resolve(conn, &args.target, ALL_KINDS)?;
             let (sessions, _) = store::items::session_count(conn, item.id)?;
@@ -138,7 +140,8 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
             } else {
                 String::new()
             };
-            format!("{} {}{with}", item.kind, item.slug)
+            let text = format!("{} {}{with}", item.kind, item.slug);
+            (text, serde_json::to_value(crate::report::records::ItemView::build(conn, item)?)?)
         }
     };
     confirm(args.yes, &description, ctx)?;
@@ -152,6 +155,10 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
             store::items::delete(conn, item.id)
         }
     })?;
+    if ctx.out.json {
+        // The record as it was, as `show --json` printed it.
+        return ctx.out.json_doc(&record);
+    }
     ctx.out.done(format!("Deleted {description}. `learnlog undo` brings it back."))
 }
 

@@ -19,3 +19,4 @@ mod reliability;
 mod report;
 mod streaks;
 mod widths;
+mod outputs;
