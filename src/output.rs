@@ -22,6 +22,8 @@ pub struct Out {
     pub json: bool,
     /// Suppress confirming lines.
     pub quiet: bool,
+    /// Stdout is a terminal: someone reads it as it comes.
+    pub is_tty: bool,
 }
 
 impl Out {
@@ -48,6 +50,7 @@ impl Out {
             width,
             json,
             quiet,
+            is_tty,
         }
     }
 
@@ -62,6 +65,7 @@ impl Out {
             width,
             json: false,
             quiet: false,
+            is_tty: false,
         };
         (out, buffer)
     }

@@ -65,6 +65,7 @@ fn show_reports(demo: &mut Ctx) -> Result<()> {
 
 fn last_week_report() -> ReportArgs {
     ReportArgs {
+        reference: None,
         week: false,
         month: false,
         year: false,

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use crate::Ctx;
 use crate::cli::{ReportArgs, ReportFormat};
+use crate::commands::{ALL_KINDS, resolve};
 use crate::domain::parse::parse_date;
 use crate::error::user_hint;
 use crate::render;
@@ -14,7 +15,9 @@ pub fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<()> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let (from, to, label) = period_of(args, today, &settings)?;
-    let report = period::build(ctx.read_db()?.conn(), &settings, today, from, to, label)?;
+    let conn = ctx.read_db()?.conn();
+    let focus = args.reference.as_deref().map(|r| resolve(conn, r, ALL_KINDS)).transpose()?;
+    let report = period::build(conn, &settings, today, from, to, label, focus.as_ref())?;
     if ctx.out.json || args.format == ReportFormat::Json {
         return ctx.out.json_doc(&report);
     }

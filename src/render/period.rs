@@ -98,6 +98,11 @@ fn status_text(item: &ItemLine) -> String {
     }
 }
 
+/// `, 1 rest day` after "studied 5 of 6 days"; nothing without rest days.
+fn rest_text(rest_days: i64) -> String {
+    if rest_days == 0 { String::new() } else { format!(", {}", plural(rest_days, "rest day")) }
+}
+
 fn range_text(from: NaiveDate, to: NaiveDate, dash: &str) -> String {
     format!("{from} {dash} {to}")
 }
@@ -114,15 +119,17 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     let dash = if out.unicode { "–" } else { "-" };
     let arrow = if out.unicode { "→" } else { "->" };
     let t = &r.totals;
+    let on = r.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
     out.prose(out.bold(&format!(
-        "{}: {}",
+        "{}{on}: {}",
         period_name(&r.period.label),
         range_text(r.period.from, r.period.to, dash)
     )))?;
     out.prose(format!(
-        "Studied {} of {} ({}){}{} in {}{}{}",
+        "Studied {} of {}{} ({}){}{} in {}{}{}",
         t.study_days,
         plural(t.days, "day"),
+        rest_text(t.rest_days),
         percent(t.consistency),
         out.dot(),
         format_minutes(t.minutes),
@@ -341,16 +348,18 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
     let dash = if out.unicode { "–" } else { "-" };
     let arrow = if out.unicode { "→" } else { "->" };
     let t = &r.totals;
-    let mut doc = format!("# Study report, {}\n\n", range_text(r.period.from, r.period.to, dash));
+    let on = r.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
+    let mut doc = format!("# Study report{on}, {}\n\n", range_text(r.period.from, r.period.to, dash));
 
-    let mut summary = if t.days == 0 {
+    let mut summary = if t.days + t.rest_days == 0 {
         "The period has not started yet.".to_string()
     } else {
         format!(
-            "{} I studied on {} of {} ({}): {} in {}, {} done.",
+            "{} I studied on {} of {}{} ({}): {} in {}, {} done.",
             period_name(&r.period.label),
             t.study_days,
             plural(t.days, "day"),
+            rest_text(t.rest_days),
             percent(t.consistency),
             format_minutes(t.minutes),
             plural(t.sessions, "session"),

@@ -74,7 +74,9 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
 fn streak_line(out: &Out, s: &StreakReport) -> String {
     let mut parts =
         vec![format!("{} {} (longest {})", out.bold("Streak"), plural(s.daily.current, "day"), s.daily.longest)];
-    if s.daily.current > 0 && !s.daily.today_studied {
+    if !s.daily.today_studied && s.rest_today {
+        parts.push(out.good("today is a rest day"));
+    } else if s.daily.current > 0 && !s.daily.today_studied {
         parts.push(out.warn("today at stake"));
     }
     parts.push(format!("{} held", plural(s.daily.freezes_held, "freeze")));
@@ -141,6 +143,8 @@ pub fn streak(out: &mut Out, s: &StreakReport) -> Result<()> {
     }
     let today = if s.daily.today_studied {
         "studied"
+    } else if s.rest_today {
+        "rest day"
     } else if s.daily.current > 0 {
         "at stake"
     } else {
