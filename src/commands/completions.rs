@@ -18,6 +18,12 @@ pub fn run(mut out: Out, args: &CompletionsArgs) -> Result<()> {
     };
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "learnlog", &mut buffer);
+    if out.json {
+        // One JSON document, as with every command: the script in a field.
+        let script = String::from_utf8_lossy(&buffer);
+        out.json_doc(&serde_json::json!({ "shell": shell.to_string(), "script": script }))?;
+        return out.flush();
+    }
     out.raw(&buffer)?;
     out.flush()
 }
@@ -25,6 +31,11 @@ pub fn run(mut out: Out, args: &CompletionsArgs) -> Result<()> {
 pub fn man(mut out: Out) -> Result<()> {
     let mut buffer = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut buffer)?;
+    if out.json {
+        let page = String::from_utf8_lossy(&buffer);
+        out.json_doc(&serde_json::json!({ "format": "roff", "page": page }))?;
+        return out.flush();
+    }
     out.raw(&buffer)?;
     out.flush()
 }

@@ -77,6 +77,9 @@ fn every_write_and_utility_command_prints_one_json_document() {
     let item = json_of(&env, &["rm", "spare", "--yes"]);
     assert_eq!(item["slug"], "spare");
 
+    assert_eq!(json_of(&env, &["completions", "bash"])["shell"], "bash");
+    assert!(json_of(&env, &["man"])["page"].as_str().unwrap().contains(".TH learnlog"));
+
     // The others already printed JSON; they still do.
     for args in [
         &["status"][..],
