@@ -48,6 +48,9 @@ const SOFT_FLOOR: usize = 16;
 /// than its content and the terminal narrower than everything else).
 const HARD_FLOOR: usize = 8;
 
+/// Width a wrapping column keeps while cut columns still have room to give.
+const WRAP_FLOOR: usize = 12;
+
 /// The widths chosen for a table, and which columns are shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
@@ -140,9 +143,12 @@ impl TextTable {
         let rounds: Vec<Vec<(usize, usize)>> = vec![
             cuts(CutOrder::Text).into_iter().map(|c| (c, cut_floor(c, SOFT_FLOOR))).collect(),
             cuts(CutOrder::Reference).into_iter().map(|c| (c, cut_floor(c, SOFT_FLOOR))).collect(),
-            wraps.iter().map(|c| (*c, longest_word[*c])).collect(),
+            // Phrases wrap to a few words a line before anything is cut short…
+            wraps.iter().map(|c| (*c, natural[*c].min(longest_word[*c].max(WRAP_FLOOR)))).collect(),
             cuts(CutOrder::Text).into_iter().map(|c| (c, cut_floor(c, HARD_FLOOR))).collect(),
             cuts(CutOrder::Reference).into_iter().map(|c| (c, cut_floor(c, HARD_FLOOR))).collect(),
+            // …and to a word a line only when nothing else is left.
+            wraps.iter().map(|c| (*c, longest_word[*c])).collect(),
         ];
         // Each try starts from the natural widths: three spaces between
         // columns when everything fits; else two, with the soft rounds,
@@ -268,7 +274,23 @@ pub fn strip_sgr(text: &str) -> String {
 }
 
 fn words_max(text: &str) -> usize {
-    text.split(' ').map(display_width).max().unwrap_or(0)
+    words(text).iter().map(|w| display_width(w)).max().unwrap_or(0)
+}
+
+/// The words of a text, split at spaces; a `%` stays with its number
+/// (`40 %` wraps as one).
+fn words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        match words.last_mut() {
+            Some(last) if word.starts_with('%') => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+    }
+    words
 }
 
 /// Control characters in user text as visible escapes: `\n`, `\t`, `\r`,
@@ -337,8 +359,8 @@ pub fn wrap_words(text: &str, width: usize, ellipsis: &str) -> Vec<String> {
     }
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let word = if display_width(word) > width { cut(word, width, ellipsis) } else { word.to_string() };
+    for word in words(text) {
+        let word = if display_width(&word) > width { cut(&word, width, ellipsis) } else { word };
         if line.is_empty() {
             line = word;
         } else if display_width(&line) + 1 + display_width(&word) <= width {
@@ -439,6 +461,7 @@ mod tests {
         assert_eq!(cut("日本語のタイトル", 7, "…"), "日本語…");
         assert_eq!(display_width(&cut("日本語のタイトル", 7, "…")), 7);
         assert_eq!(wrap_words("3 kept, 1 missed", 8, "…"), vec!["3 kept,", "1 missed"]);
+        assert_eq!(wrap_words("12/30 (40 %)", 8, "…"), vec!["12/30", "(40 %)"]);
     }
 
     #[test]
