@@ -91,7 +91,7 @@ impl Db {
         drop(db);
         Db::open(path, false).map_err(|err| {
             if is_permission_error(&err) {
-                anyhow!("it needs a schema upgrade, which cannot be written to a read-only file")
+                anyhow!("it needs a schema upgrade, and the file or its folder is read-only")
                     .context(EnvHint {
                         hint: "make the file and its folder writable once, or copy it somewhere writable and pass --db"
                             .into(),
