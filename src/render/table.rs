@@ -377,14 +377,22 @@ pub fn wrap_words(text: &str, width: usize, ellipsis: &str) -> Vec<String> {
     lines
 }
 
+/// Separators of a one-line summary (`streak 3d · today 45m`): a wrapped
+/// summary breaks after them rather than inside a part.
+const SEPARATORS: [&str; 2] = [" · ", " | "];
+
 /// A line of prose wrapped at spaces to `width`; continuation lines are
-/// indented under the first one's text. Words wider than the line stay whole.
+/// indented under the first one's text. A summary breaks between its parts
+/// when they fit. Words wider than the line stay whole.
 pub fn wrap_line(text: &str, width: usize) -> Vec<String> {
     if display_width(text) <= width {
         return vec![text.to_string()];
     }
     let indent_len = text.len() - text.trim_start_matches(' ').len();
     let hanging = " ".repeat((indent_len + 2).min(width / 2));
+    if let Some(lines) = wrap_parts(text, width, &hanging) {
+        return lines;
+    }
     let mut lines: Vec<String> = Vec::new();
     let mut line = " ".repeat(indent_len);
     let mut has_word = false;
@@ -402,6 +410,34 @@ pub fn wrap_line(text: &str, width: usize) -> Vec<String> {
     }
     lines.push(line);
     lines
+}
+
+/// A summary wrapped between its parts, when it has some and each fits.
+fn wrap_parts(text: &str, width: usize, hanging: &str) -> Option<Vec<String>> {
+    let separator = SEPARATORS.iter().find(|s| text.contains(*s))?;
+    let parts: Vec<&str> = text.split(separator).collect();
+    let trail = separator.trim_end();
+    if parts.iter().any(|p| display_width(hanging) + display_width(p) + display_width(trail) > width) {
+        return None;
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        let last = index + 1 == parts.len();
+        let tail = if last { 0 } else { display_width(trail) };
+        if line.is_empty() {
+            line = if lines.is_empty() { part.to_string() } else { format!("{hanging}{part}") };
+        } else if display_width(&line) + display_width(separator) + display_width(part) + tail <= width {
+            line.push_str(separator);
+            line.push_str(part);
+        } else {
+            line.push_str(trail);
+            lines.push(std::mem::take(&mut line));
+            line = format!("{hanging}{part}");
+        }
+    }
+    lines.push(line);
+    Some(lines)
 }
 
 #[cfg(test)]
@@ -467,5 +503,9 @@ mod tests {
     #[test]
     fn prose_wraps_under_its_indent() {
         assert_eq!(wrap_line("  note words go here", 12), vec!["  note words", "    go here"]);
+        assert_eq!(
+            wrap_line("Streak 3 days · 2 freezes held · weekly 1 week", 34),
+            vec!["Streak 3 days · 2 freezes held ·", "  weekly 1 week"]
+        );
     }
 }
