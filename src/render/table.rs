@@ -51,6 +51,13 @@ const HARD_FLOOR: usize = 8;
 /// Width a wrapping column keeps while cut columns still have room to give.
 const WRAP_FLOOR: usize = 12;
 
+/// What the cells of a column need.
+struct Measures {
+    natural: Vec<usize>,
+    longest_word: Vec<usize>,
+    header_word: Vec<usize>,
+}
+
 /// The widths chosen for a table, and which columns are shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
@@ -117,41 +124,56 @@ impl TextTable {
         escape_controls(row.get(column).map(String::as_str).unwrap_or(""), self.color)
     }
 
-    /// Chooses column widths for `width` (no limit when `None`).
-    pub fn layout(&self, width: Option<usize>, ellipsis: usize) -> Layout {
+    /// Per column: natural width, longest word, longest header word.
+    fn measure(&self) -> Measures {
         let count = self.header.len();
-        let mut natural = vec![0; count];
-        let mut longest_word = vec![0; count];
-        let mut header_word = vec![0; count];
+        let mut m = Measures { natural: vec![0; count], longest_word: vec![0; count], header_word: vec![0; count] };
         for c in 0..count {
-            header_word[c] = words_max(&self.header[c]);
-            natural[c] = display_width(&self.header[c]);
-            longest_word[c] = header_word[c];
+            m.header_word[c] = words_max(&self.header[c]);
+            m.natural[c] = display_width(&self.header[c]);
+            m.longest_word[c] = m.header_word[c];
             for row in &self.rows {
                 let cell = self.cell(row, c);
-                natural[c] = natural[c].max(display_width(&cell));
-                longest_word[c] = longest_word[c].max(words_max(&cell));
+                m.natural[c] = m.natural[c].max(display_width(&cell));
+                m.longest_word[c] = m.longest_word[c].max(words_max(&cell));
             }
         }
-        let all = Layout { columns: (0..count).collect(), widths: natural.clone(), gap: 3 };
-        let Some(width) = width else { return all };
-        let cut_floor = |c: usize, floor: usize| natural[c].min(header_word[c].max(floor).max(ellipsis + 1));
-        let cuts = |order: CutOrder| -> Vec<usize> {
-            (0..count).filter(|c| self.fits[*c] == Fit::Cut(order)).collect::<Vec<_>>()
+        m
+    }
+
+    /// The shrinking rounds, in order: (column, the width it may go down to).
+    fn rounds(&self, m: &Measures, ellipsis: usize) -> Vec<Vec<(usize, usize)>> {
+        let count = self.header.len();
+        let cut_floor = |c: usize, floor: usize| m.natural[c].min(m.header_word[c].max(floor).max(ellipsis + 1));
+        let cuts = |order: CutOrder, floor: usize| -> Vec<(usize, usize)> {
+            (0..count).filter(|c| self.fits[*c] == Fit::Cut(order)).map(|c| (c, cut_floor(c, floor))).collect()
         };
-        let wraps: Vec<usize> = (0..count).filter(|c| self.fits[*c] == Fit::Wrap).collect();
-        let rounds: Vec<Vec<(usize, usize)>> = vec![
-            cuts(CutOrder::Text).into_iter().map(|c| (c, cut_floor(c, SOFT_FLOOR))).collect(),
-            cuts(CutOrder::Reference).into_iter().map(|c| (c, cut_floor(c, SOFT_FLOOR))).collect(),
+        let wraps = |floor: usize| -> Vec<(usize, usize)> {
+            (0..count)
+                .filter(|c| self.fits[*c] == Fit::Wrap)
+                .map(|c| (c, m.natural[c].min(m.longest_word[c].max(floor))))
+                .collect()
+        };
+        vec![
+            cuts(CutOrder::Text, SOFT_FLOOR),
+            cuts(CutOrder::Reference, SOFT_FLOOR),
             // Phrases wrap to a few words a line before anything is cut short…
-            wraps.iter().map(|c| (*c, natural[*c].min(longest_word[*c].max(WRAP_FLOOR)))).collect(),
-            cuts(CutOrder::Text).into_iter().map(|c| (c, cut_floor(c, HARD_FLOOR))).collect(),
-            cuts(CutOrder::Reference).into_iter().map(|c| (c, cut_floor(c, HARD_FLOOR))).collect(),
+            wraps(WRAP_FLOOR),
+            cuts(CutOrder::Text, HARD_FLOOR),
+            cuts(CutOrder::Reference, HARD_FLOOR),
             // …and to a word a line only when nothing else is left.
-            wraps.iter().map(|c| (*c, longest_word[*c])).collect(),
-        ];
+            wraps(0),
+        ]
+    }
+
+    /// Chooses column widths for `width` (no limit when `None`).
+    pub fn layout(&self, width: Option<usize>, ellipsis: usize) -> Layout {
+        let measures = self.measure();
+        let all = Layout { columns: (0..self.header.len()).collect(), widths: measures.natural.clone(), gap: 3 };
+        let Some(width) = width else { return all };
+        let rounds = self.rounds(&measures, ellipsis);
         // Each try starts from the natural widths: three spaces between
-        // columns when everything fits; else two, with the soft rounds,
+        // columns when everything fits; else two, with the first rounds,
         // then all rounds; then one space; then fewer columns.
         let mut tries = vec![(3, 0, 0), (2, 0, 3)];
         for dropped in 0..=self.droppable.len() {
@@ -163,15 +185,9 @@ impl TextTable {
             let mut layout = all.clone();
             layout.gap = gap;
             for column in &self.droppable[..dropped] {
-                if let Some(position) = layout.columns.iter().position(|c| c == column) {
-                    layout.columns.remove(position);
-                    layout.widths.remove(position);
-                }
+                layout.drop_column(*column);
             }
             for round in &rounds[..round_count] {
-                if layout.total() <= width {
-                    break;
-                }
                 layout.shrink(round, width);
             }
             if layout.total() <= width {
@@ -213,6 +229,13 @@ impl TextTable {
 }
 
 impl Layout {
+    fn drop_column(&mut self, column: usize) {
+        if let Some(position) = self.columns.iter().position(|c| *c == column) {
+            self.columns.remove(position);
+            self.widths.remove(position);
+        }
+    }
+
     fn total(&self) -> usize {
         self.widths.iter().sum::<usize>() + self.gap * self.widths.len().saturating_sub(1)
     }
@@ -483,6 +506,18 @@ mod tests {
         let (header, rows) = t.fitted(&t.layout(Some(60), 1), "…");
         assert_eq!(header[2], "units/wk\nneeded");
         assert!(rows[0][0].ends_with('…'), "{:?}", rows[0][0]);
+    }
+
+    #[test]
+    fn optional_columns_give_way_last() {
+        let mut t = TextTable::new(&["ref", "kind", "status", "sessions", "units", "progress"]);
+        t.add_row(vec!["ml".into(), "course".into(), "completed".into(), "12".into(), "3".into(), "3/10".into()]);
+        t.cut_reference(&[0]).keep(&[3, 4]).droppable(&[1, 4]);
+        assert_eq!(t.layout(Some(80), 1).columns, vec![0, 1, 2, 3, 4, 5]);
+        let narrow = t.layout(Some(38), 1);
+        assert_eq!(narrow.columns, vec![0, 2, 3, 4, 5]);
+        assert!(narrow.total() <= 38);
+        assert_eq!(t.layout(Some(36), 1).columns, vec![0, 2, 3, 5]);
     }
 
     #[test]
