@@ -48,7 +48,8 @@ const SOFT_FLOOR: usize = 16;
 /// than its content and the terminal narrower than everything else).
 const HARD_FLOOR: usize = 8;
 
-/// Width a wrapping column keeps while cut columns still have room to give.
+/// Width a wrapping column keeps while cut columns still have room to
+/// give, and a reference keeps while phrases can still wrap.
 const WRAP_FLOOR: usize = 12;
 
 /// What the cells of a column need.
@@ -160,9 +161,10 @@ impl TextTable {
             // Phrases wrap to a few words a line before anything is cut short…
             wraps(WRAP_FLOOR),
             cuts(CutOrder::Text, HARD_FLOOR),
-            cuts(CutOrder::Reference, HARD_FLOOR),
-            // …and to a word a line only when nothing else is left.
+            cuts(CutOrder::Reference, WRAP_FLOOR),
+            // …then to a word a line, and only then are references cut short.
             wraps(0),
+            cuts(CutOrder::Reference, HARD_FLOOR),
         ]
     }
 
