@@ -277,6 +277,12 @@ fn the_same_counts_in_status_streak_show_report_heatmap_portfolio_and_export() {
     assert_eq!(json_of(&env, &["streak"])["total_minutes"], all_minutes);
     assert_eq!(json_of(&env, &["heatmap", "ml"])["total_minutes"], ml_minutes);
     assert_eq!(json_of(&env, &["status"])["today"]["minutes"], 25);
+    // Studied days: every day above streak.min_minutes, the same in each.
+    let studied = json_of(&env, &["streak"])["studied_days"].clone();
+    assert_eq!(studied, 5);
+    assert_eq!(json_of(&env, &["heatmap"])["studied_days"], studied);
+    assert_eq!(json_of(&env, &["report", "--year"])["totals"]["study_days"], studied);
+    assert_eq!(json_of(&env, &["status"])["streak"]["studied_days"], studied);
     let portfolio = json_of(&env, &["portfolio"]);
     let hours = portfolio["hours"].as_array().unwrap();
     assert_eq!(hours.iter().find(|h| h["slug"] == "ml").unwrap()["minutes"], ml_minutes);
