@@ -86,7 +86,7 @@ fn sessions(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     let shown = sessions.len() as i64;
     if shown < total {
         let more = ctx.out.dim(&format!("{shown} of {total} sessions (--all or --limit N for more)"));
-        ctx.out.line(more)?;
+        ctx.out.prose(more)?;
     }
     Ok(())
 }
