@@ -68,7 +68,9 @@ pub enum Command {
     #[command(subcommand)]
     Add(AddCommand),
     /// List records
-    #[command(after_help = "Examples:\n  learnlog list courses --all\n  learnlog list sessions --since -7d --limit 20")]
+    #[command(
+        after_help = "Examples:\n  learnlog list courses --all\n  learnlog list sessions --since -7d --limit 20\n  learnlog list sessions ml --all"
+    )]
     List(ListArgs),
     /// Show one record in full
     #[command(after_help = "Examples:\n  learnlog show ml\n  learnlog show session 42")]
@@ -320,6 +322,9 @@ pub struct ListArgs {
     /// What to list (default: courses)
     #[arg(value_enum)]
     pub kind: Option<ListKind>,
+    /// Sessions: only those of this course or project, or of a goal's
+    #[arg(value_name = "REF")]
+    pub reference: Option<String>,
     /// Include finished, dropped and ended records
     #[arg(long)]
     pub all: bool,
@@ -598,6 +603,9 @@ pub struct ReportArgs {
     /// Overwrite an existing --out file
     #[arg(long, requires = "out")]
     pub force: bool,
+    /// Only this course, project or goal (a goal: its courses and projects)
+    #[arg(value_name = "REF")]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -52,7 +52,7 @@ impl Ctx {
     pub fn read_db(&mut self) -> Result<&Db> {
         if self.db.is_none() {
             let path = self.db_path()?;
-            let db = Db::open(&path, false)?;
+            let db = Db::open_for_reading(&path)?;
             if !db.is_file() && !self.out.json {
                 self.pending_note = Some(format!(
                     "hint: no learnlog database yet at {}; `learnlog add course TITLE` starts one",
@@ -74,9 +74,11 @@ impl Ctx {
 
     /// The database for writing, created on first use.
     pub fn write_db(&mut self) -> Result<&mut Db> {
-        // A file opened for reading is already writable; only the in-memory
-        // stand-in for a missing file must give way to a real one.
-        if self.db.as_ref().is_none_or(|db| !db.is_file()) {
+        // A file opened for reading is read-only, and the in-memory stand-in
+        // for a missing file must give way to a real one.
+        if self.db.as_ref().is_none_or(|db| !db.is_file() || db.is_read_only()) {
+            // Closed first: the read-only connection must not outlive it.
+            self.db = None;
             let path = self.db_path()?;
             self.db = Some(Db::open(&path, true)?);
             // It exists now: "no database yet" would be wrong.

@@ -7,6 +7,7 @@ use comfy_table::{ContentArrangement, LineStyle, Table, TableStyle};
 use serde::Serialize;
 
 use crate::cli::ColorChoice;
+use crate::render::table::{self, TextTable};
 
 pub struct Out {
     stdout: Box<dyn Write>,
@@ -21,6 +22,8 @@ pub struct Out {
     pub json: bool,
     /// Suppress confirming lines.
     pub quiet: bool,
+    /// Stdout is a terminal: someone reads it as it comes.
+    pub is_tty: bool,
 }
 
 impl Out {
@@ -47,6 +50,7 @@ impl Out {
             width,
             json,
             quiet,
+            is_tty,
         }
     }
 
@@ -61,14 +65,29 @@ impl Out {
             width,
             json: false,
             quiet: false,
+            is_tty: false,
         };
         (out, buffer)
     }
 
-    /// One line of normal output.
+    /// One line of normal output, as one line (a nudge, a confirmation).
     pub fn line(&mut self, text: impl AsRef<str>) -> Result<()> {
-        let text = self.terminal_safe(text.as_ref());
+        let text = self.one_line_safe(text.as_ref());
         writeln!(self.stdout, "{text}")?;
+        Ok(())
+    }
+
+    /// A line of a report, wrapped at spaces to the terminal's width.
+    pub fn prose(&mut self, text: impl AsRef<str>) -> Result<()> {
+        let text = self.one_line_safe(text.as_ref());
+        match self.width {
+            Some(width) => {
+                for line in crate::render::table::wrap_line(&text, usize::from(width)) {
+                    writeln!(self.stdout, "{line}")?;
+                }
+            }
+            None => writeln!(self.stdout, "{text}")?,
+        }
         Ok(())
     }
 
@@ -98,7 +117,7 @@ impl Out {
 
     /// A note on stderr (hints, warnings) that never mixes into piped data.
     pub fn note(&mut self, text: impl AsRef<str>) -> Result<()> {
-        let text = self.terminal_safe(text.as_ref());
+        let text = self.one_line_safe(text.as_ref());
         writeln!(self.stderr, "{text}")?;
         Ok(())
     }
@@ -110,35 +129,43 @@ impl Out {
         Ok(())
     }
 
-    /// A table laid out for this output: sized to the terminal, plain when piped.
-    pub fn table(&self, header: &[&str]) -> Table {
+    /// A table for this output: fitted to the terminal when printed.
+    pub fn table(&self, header: &[&str]) -> TextTable {
+        let mut table = TextTable::new(header);
+        table.color = self.color;
+        table
+    }
+
+    /// What stands for cut text.
+    pub fn ellipsis(&self) -> &'static str {
+        if self.unicode { "…" } else { "~" }
+    }
+
+    /// Prints a table fitted to the width (SPEC §4), trimming the padding
+    /// comfy-table leaves at line ends.
+    pub fn print_table(&mut self, text: &TextTable) -> Result<()> {
+        let ellipsis = self.ellipsis();
+        let layout = text.layout(self.width.map(usize::from), table::display_width(ellipsis));
+        let (header, rows) = text.fitted(&layout, ellipsis);
         let mut table = Table::new();
         table.load_style(TABLE_STYLE);
+        table.set_content_arrangement(ContentArrangement::Disabled);
         table.set_header(header.iter().map(|h| header_cell(h, self.color)));
-        // No left margin; two spaces between columns.
-        for column in table.column_iter_mut() {
-            column.set_padding((0, 2));
+        for row in rows {
+            table.add_row(row.iter().map(|cell| styled_cell(cell)));
         }
-        match self.width {
-            Some(width) => {
-                table.set_width(width);
-                table.set_content_arrangement(ContentArrangement::Dynamic);
-            }
-            None => {
-                table.set_content_arrangement(ContentArrangement::Disabled);
-            }
+        let last = layout.columns.len().saturating_sub(1);
+        for (index, column) in table.column_iter_mut().enumerate() {
+            // No left margin; the gap between columns is the padding plus
+            // the style's one-space column separator; none after the last.
+            let padding = if index == last { 0 } else { layout.gap.saturating_sub(1) as u16 };
+            column.set_padding((0, padding));
         }
         table.force_no_tty();
         if self.color {
             table.enforce_styling();
         }
-        table
-    }
-
-    /// Prints a table, trimming the padding comfy-table leaves at line ends.
-    pub fn print_table(&mut self, table: &Table) -> Result<()> {
         for line in table.lines() {
-            let line = self.terminal_safe(&line);
             writeln!(self.stdout, "{}", line.trim_end())?;
         }
         Ok(())
@@ -159,28 +186,24 @@ impl Out {
 
     /// Text made safe for a terminal: a title or note could carry escape
     /// sequences or a carriage return that rewrite the screen. Control
-    /// characters other than newline and tab become U+FFFD; escape sequences
-    /// survive only as the colour codes learnlog itself writes, with colour on.
+    /// characters other than newline become visible escapes (`\t`, `\u{7}`);
+    /// escape sequences survive only as the colour codes learnlog itself
+    /// writes, with colour on.
     pub fn terminal_safe<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if !text.chars().any(|c| c.is_control() && c != '\n') {
             return std::borrow::Cow::Borrowed(text);
         }
-        let replacement = if self.unicode { '\u{FFFD}' } else { '?' };
-        let mut safe = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(c) = rest.chars().next() {
-            if c == '\x1b'
-                && self.color
-                && let Some(length) = sgr_length(rest)
-            {
-                safe.push_str(&rest[..length]);
-                rest = &rest[length..];
-                continue;
-            }
-            safe.push(if c.is_control() && c != '\n' && c != '\t' { replacement } else { c });
-            rest = &rest[c.len_utf8()..];
+        let lines: Vec<String> = text.split('\n').map(|line| table::escape_controls(line, self.color)).collect();
+        std::borrow::Cow::Owned(lines.join("\n"))
+    }
+
+    /// One line made safe: every control character, newline and tab
+    /// included, becomes a visible escape, so user text cannot break it.
+    pub fn one_line_safe<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if !text.chars().any(char::is_control) || (self.color && !has_foreign_control(text)) {
+            return std::borrow::Cow::Borrowed(text);
         }
-        std::borrow::Cow::Owned(safe)
+        std::borrow::Cow::Owned(table::escape_controls(text, self.color))
     }
 
     /// Bold text, when colour is on.
@@ -261,16 +284,45 @@ impl Drop for Progress {
 const TABLE_STYLE: TableStyle =
     comfy_table::presets::NOTHING.header_separator(LineStyle::none().fill('-').junction(' '));
 
-/// The length of a colour code (`ESC [ digits ; … m`) at the start of `text`.
-fn sgr_length(text: &str) -> Option<usize> {
-    let body = text.strip_prefix("\x1b[")?;
-    let digits = body.chars().take_while(|c| c.is_ascii_digit() || *c == ';').count();
-    body[digits..].starts_with('m').then_some(2 + digits + 1)
+/// Whether `text` has a control character that is not part of a colour code.
+fn has_foreign_control(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(length) = table::sgr_length(rest) {
+            rest = &rest[length..];
+            continue;
+        }
+        if c.is_control() {
+            return true;
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    false
 }
 
 fn header_cell(text: &str, color: bool) -> comfy_table::Cell {
     let cell = comfy_table::Cell::new(text);
     if color { cell.add_attribute(comfy_table::Attribute::Bold) } else { cell }
+}
+
+/// A cell whose colour codes (the ones `Out::paint` writes around a whole
+/// cell) become comfy-table styling, so that widths count only what shows.
+fn styled_cell(text: &str) -> comfy_table::Cell {
+    use comfy_table::{Attribute, Cell, Color};
+    let Some(length) = table::sgr_length(text) else { return Cell::new(text) };
+    let codes = &text[2..length - 1];
+    let mut cell = Cell::new(table::strip_sgr(text));
+    for code in codes.split(';') {
+        cell = match code {
+            "1" => cell.add_attribute(Attribute::Bold),
+            "2" => cell.add_attribute(Attribute::Dim),
+            "31" => cell.fg(Color::DarkRed),
+            "32" => cell.fg(Color::DarkGreen),
+            "92" => cell.fg(Color::Green),
+            _ => cell,
+        };
+    }
+    cell
 }
 
 struct SharedBuf(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);

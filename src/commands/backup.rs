@@ -41,6 +41,14 @@ pub fn run(ctx: &mut Ctx, args: &BackupArgs) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     copied?;
+    if ctx.out.json {
+        let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+        return ctx.out.json_doc(&serde_json::json!({
+            "path": target.display().to_string(),
+            "source": source.display().to_string(),
+            "bytes": bytes,
+        }));
+    }
     ctx.out.done(format!("Backed up {} to {}.", source.display(), target.display()))
 }
 

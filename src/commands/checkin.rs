@@ -142,7 +142,41 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         format_minutes(minutes),
         session.study_day,
         session.id
-    ))
+    ))?;
+    // For the person at the terminal; a script gets the one confirming line.
+    if ctx.out.quiet || !ctx.out.is_tty {
+        return Ok(());
+    }
+    let line = standing_line(ctx, session.target.as_deref())?;
+    ctx.out.line(line)
+}
+
+/// `streak 12d · week 3h10/5h on ml`: where the check-in leaves the streak
+/// and the pledge it counts for (on its target, else on all study). Shown
+/// on a terminal only, after the confirming line.
+fn standing_line(ctx: &mut Ctx, target: Option<&str>) -> Result<String> {
+    let today = ctx.clock.today();
+    let settings = ctx.settings.clone();
+    let book = crate::report::pledges::build(ctx)?;
+    let conn = ctx.read_db()?.conn();
+    let streak = crate::report::streak::build(conn, &settings, today, &store::sessions::Scope::All, None, &book)?;
+    let mut parts = vec![format!("streak {}d", streak.daily.current)];
+    let current = |wanted: &str| {
+        book.pledges.iter().filter(|p| p.status == "active" && p.target == wanted).find_map(|p| p.current.clone())
+    };
+    let pledge = target.and_then(|t| current(t).map(|c| (c, t))).or_else(|| current("all").map(|c| (c, "all")));
+    if let Some((period, on)) = pledge {
+        let span = match period.rate.per {
+            crate::domain::pledge::Per::Day => "today",
+            crate::domain::pledge::Per::Week => "week",
+        };
+        parts.push(format!(
+            "{span} {}/{} on {on}",
+            period.rate.format_amount(period.done),
+            period.rate.format_amount(period.target)
+        ));
+    }
+    Ok(parts.join(ctx.out.dot()))
 }
 
 /// Minutes logged on a study day, every target together.

@@ -18,6 +18,12 @@ pub fn run(mut out: Out, args: &CompletionsArgs) -> Result<()> {
     };
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "learnlog", &mut buffer);
+    if out.json {
+        // One JSON document, as with every command: the script in a field.
+        let script = String::from_utf8_lossy(&buffer);
+        out.json_doc(&serde_json::json!({ "shell": shell.to_string(), "script": script }))?;
+        return out.flush();
+    }
     out.raw(&buffer)?;
     out.flush()
 }
@@ -44,6 +50,10 @@ pub fn man(mut out: Out) -> Result<()> {
         .manual("learnlog manual")
         .render(&mut buffer)?;
     let page = wrap_text_lines(&String::from_utf8_lossy(&buffer), 80);
+    if out.json {
+        out.json_doc(&serde_json::json!({ "format": "roff", "page": page }))?;
+        return out.flush();
+    }
     out.raw(page.as_bytes())?;
     out.flush()
 }

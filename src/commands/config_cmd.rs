@@ -9,7 +9,14 @@ use crate::error::{user, user_hint};
 
 pub fn run(ctx: &mut Ctx, args: &ConfigArgs) -> Result<()> {
     match args.action.as_ref().unwrap_or(&ConfigAction::Show) {
-        ConfigAction::Path => ctx.out.line(ctx.config_path.display().to_string()),
+        ConfigAction::Path => {
+            let path = ctx.config_path.display().to_string();
+            if ctx.out.json {
+                let exists = ctx.config_path.exists();
+                return ctx.out.json_doc(&serde_json::json!({ "path": path, "exists": exists }));
+            }
+            ctx.out.line(path)
+        }
         ConfigAction::Show => {
             if ctx.out.json {
                 return ctx.out.json_doc(&ctx.config);
@@ -104,5 +111,13 @@ fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
         crate::store::create_private_dir(dir)?;
     }
     crate::commands::write_atomically(&path, new_text.as_bytes())?;
+    if ctx.out.json {
+        let written = lookup(&toml::Value::try_from(&config)?, key)?;
+        return ctx.out.json_doc(&serde_json::json!({
+            "key": key,
+            "value": written,
+            "path": path.display().to_string(),
+        }));
+    }
     ctx.out.done(format!("Set {key} = {value} in {}.", path.display()))
 }

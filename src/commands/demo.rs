@@ -80,6 +80,7 @@ fn show_reports(demo: &mut Ctx) -> Result<()> {
 
 fn last_week_report(format: ReportFormat, out: Option<std::path::PathBuf>) -> ReportArgs {
     ReportArgs {
+        reference: None,
         week: false,
         month: false,
         year: false,

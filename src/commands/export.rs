@@ -44,6 +44,12 @@ pub fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
             // Checked again: the file may have appeared while we read.
             refuse_overwrite(path, args.force)?;
             write_atomically(path, text.as_bytes())?;
+            if ctx.out.json {
+                let format = if matches!(args.format, ExportFormat::Csv) { "csv" } else { "ics" };
+                return ctx.out.json_doc(
+                    &serde_json::json!({ "path": path.display().to_string(), "format": format, "exported": what }),
+                );
+            }
             ctx.out.done(format!("Exported {what} to {}.", path.display()))
         }
     }
@@ -64,6 +70,12 @@ fn export_json(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
             refuse_overwrite(path, args.force)?;
             write_atomically_with(path, |file| interop::json::write_streaming(file, &rest, stream, now))?;
             let sessions = store::sessions::count_all(conn)?;
+            let records = rest.len() + sessions as usize;
+            if out.json {
+                return out.json_doc(
+                    &serde_json::json!({ "path": path.display().to_string(), "format": "json", "records": records }),
+                );
+            }
             out.done(format!("Exported {} records to {}.", rest.len() + sessions as usize, path.display()))
         }
     }

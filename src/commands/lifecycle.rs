@@ -204,11 +204,13 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     // Describe what would go, then confirm, then delete in one transaction.
-    let description = {
+    let (description, record) = {
         let conn = ctx.read_db()?.conn();
         if args.target == "session" {
             let s = find_session(conn, session_number(args.number.as_deref())?)?;
-            format!("session #{} ({} on {})", s.id, crate::domain::parse::format_minutes(s.minutes), s.study_day)
+            let text =
+                format!("session #{} ({} on {})", s.id, crate::domain::parse::format_minutes(s.minutes), s.study_day);
+            (text, serde_json::to_value(&s)?)
         } else {
             let item = resolve(conn, &args.target, ALL_KINDS)?;
             refuse_pledged(conn, &item, &settings, today)?;
@@ -218,7 +220,8 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
             } else {
                 String::new()
             };
-            format!("{} {}{with}", item.kind, item.slug)
+            let text = format!("{} {}{with}", item.kind, item.slug);
+            (text, serde_json::to_value(crate::report::records::ItemView::build(conn, item)?)?)
         }
     };
     confirm(args.yes, &description, ctx)?;
@@ -233,6 +236,10 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
             store::items::delete(conn, item.id)
         }
     })?;
+    if ctx.out.json {
+        // The record as it was, as `show --json` printed it.
+        return ctx.out.json_doc(&record);
+    }
     ctx.out.done(format!("Deleted {description}. `learnlog undo` brings it back."))
 }
 

@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use crate::Ctx;
 use crate::cli::{ListArgs, ListKind};
+use crate::commands::{ALL_KINDS, resolve};
 use crate::domain::parse::parse_date;
 use crate::domain::records::Kind;
 use crate::error::user_hint;
@@ -16,21 +17,17 @@ use crate::store::sessions::Scope;
 pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     let today = ctx.clock.today();
     let kind = args.kind.unwrap_or(ListKind::Courses);
+    if args.reference.is_some() && !matches!(kind, ListKind::Sessions) {
+        return Err(user_hint(
+            "only `list sessions` takes a REF",
+            "`learnlog show REF` shows one record; `learnlog list sessions REF` lists its sessions",
+        ));
+    }
     match kind {
         ListKind::Goals => items(ctx, Kind::Goal, args),
         ListKind::Courses => items(ctx, Kind::Course, args),
         ListKind::Projects => items(ctx, Kind::Project, args),
-        ListKind::Sessions => {
-            let since = args.since.as_deref().map(|d| parse_date(d, today)).transpose()?;
-            // Without --since or --all, the latest 20 are what people want to see.
-            let limit = args.limit.or(if args.all || since.is_some() { None } else { Some(20) });
-            let db = ctx.read_db()?;
-            let sessions = store::sessions::list(db.conn(), &Scope::All, since, limit)?;
-            if ctx.out.json {
-                return ctx.out.json_doc(&sessions);
-            }
-            render::records::session_table(&mut ctx.out, &sessions)
-        }
+        ListKind::Sessions => sessions(ctx, args),
         ListKind::Rest => {
             let db = ctx.read_db()?;
             let mut days = store::rest::list(db.conn())?;
@@ -66,6 +63,36 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
         }
     }
 }
+
+/// Sessions, the latest 20 unless `--all`, `--since` or `--limit` say
+/// otherwise; a line below the table says when there are more (the JSON
+/// document stays the list alone: its length says how many).
+fn sessions(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
+    let today = ctx.clock.today();
+    let since = args.since.as_deref().map(|d| parse_date(d, today)).transpose()?;
+    let limit = args.limit.or(if args.all || since.is_some() { None } else { Some(DEFAULT_SESSIONS) });
+    let db = ctx.read_db()?;
+    let conn = db.conn();
+    let scope = match &args.reference {
+        Some(reference) => report::records::scope_of_item(conn, &resolve(conn, reference, ALL_KINDS)?)?,
+        None => Scope::All,
+    };
+    let sessions = store::sessions::list(conn, &scope, since, limit)?;
+    let total = store::sessions::count(conn, &scope, since)?;
+    if ctx.out.json {
+        return ctx.out.json_doc(&sessions);
+    }
+    render::records::session_table(&mut ctx.out, &sessions)?;
+    let shown = sessions.len() as i64;
+    if shown < total {
+        let more = ctx.out.dim(&format!("{shown} of {total} sessions (--all or --limit N for more)"));
+        ctx.out.prose(more)?;
+    }
+    Ok(())
+}
+
+/// Sessions `list sessions` shows without `--all`, `--since` or `--limit`.
+const DEFAULT_SESSIONS: usize = 20;
 
 fn items(ctx: &mut Ctx, kind: Kind, args: &ListArgs) -> Result<()> {
     if let Some(status) = &args.status

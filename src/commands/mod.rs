@@ -76,6 +76,9 @@ fn init(ctx: &mut Ctx) -> Result<()> {
     let path = ctx.db_path()?;
     let existed = path.exists();
     ctx.write_db()?;
+    if ctx.out.json {
+        return ctx.out.json_doc(&serde_json::json!({ "path": path.display().to_string(), "created": !existed }));
+    }
     if existed {
         ctx.out.done(format!("Database {} is ready (it already existed).", path.display()))
     } else {

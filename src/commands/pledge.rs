@@ -176,6 +176,11 @@ fn end(ctx: &mut Ctx, id: i64) -> Result<()> {
         Ok((row, effective, pledge.terms.horizon_days))
     })?;
     let (row, effective, horizon) = row;
+    if ctx.out.json {
+        let book = report::pledges::build(ctx)?;
+        let pledge = book.pledges.iter().find(|p| p.id == row.id);
+        return ctx.out.json_doc(&pledge);
+    }
     ctx.out.done(format!(
         "Pledge #{} on {} ends: its last period is the one before {effective} (ending waits {horizon} days: the akrasia horizon).",
         row.id, row.target
@@ -236,6 +241,12 @@ pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {
         )?;
         Ok(debt)
     })?;
+    if ctx.out.json {
+        // The debt as `list debts --json` now shows it: settled, with its note.
+        let book = report::pledges::build(ctx)?;
+        let settled = book.debts.iter().find(|d| d.id == debt.id);
+        return ctx.out.json_doc(&settled);
+    }
     ctx.out.done(format!(
         "Settled debt #{} ({} for {}, period from {}).",
         debt.id, debt.stake, debt.target, debt.period_start

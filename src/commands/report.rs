@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::write_atomically;
 use crate::Ctx;
 use crate::cli::{ReportArgs, ReportFormat};
+use crate::commands::{ALL_KINDS, resolve};
 use crate::domain::parse::parse_date;
 use crate::error::user_hint;
 use crate::output::Out;
@@ -26,7 +27,8 @@ pub fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<()> {
     let format = if ctx.out.json { ReportFormat::Json } else { args.format };
     let (db, out) = ctx.read_db_and_out()?;
     let conn = db.conn();
-    let report = period::build(conn, &settings, today, from, to, label)?;
+    let focus = args.reference.as_deref().map(|r| resolve(conn, r, ALL_KINDS)).transpose()?;
+    let report = period::build(conn, &settings, today, from, to, label, focus.as_ref())?;
     let Some(path) = &args.out else {
         return match format {
             ReportFormat::Json => out.json_doc(&report),
@@ -56,6 +58,9 @@ pub fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<()> {
     // Checked again: the file may have appeared while the report was built.
     refuse_out(path, args.force)?;
     write_atomically(path, &bytes)?;
+    if out.json {
+        return out.json_doc(&serde_json::json!({ "path": path, "from": from, "to": to }));
+    }
     out.done(format!("Wrote the report for {from} to {to} to {}.", path.display()))
 }
 

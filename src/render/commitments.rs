@@ -10,6 +10,7 @@ pub fn pledge_table(out: &mut Out, pledges: &[PledgeView]) -> Result<()> {
         return out.line("No pledges. `learnlog pledge REF 5h/week` makes one.");
     }
     let mut table = out.table(&["#", "target", "rate", "this period", "verdict", "stake", "referee", "from"]);
+    table.keep(&[0, 7]).cut_reference(&[1]).cut_text(&[5, 6]).droppable(&[6, 7]);
     for p in pledges {
         let (progress, verdict) = match &p.current {
             Some(c) => (
@@ -68,6 +69,7 @@ pub fn debt_table(out: &mut Out, debts: &[DebtView]) -> Result<()> {
         return out.line("No stakes owed.");
     }
     let mut table = out.table(&["#", "pledge", "target", "period", "stake", "settled"]);
+    table.keep(&[0, 1]).cut_reference(&[2]).cut_text(&[4]);
     for d in debts {
         table.add_row(vec![
             d.id.to_string(),

@@ -44,7 +44,7 @@ pub fn heatmap(out: &mut Out, r: &HeatmapReport) -> Result<()> {
     let minutes: BTreeMap<NaiveDate, (i64, u8)> = r.days.iter().map(|d| (d.date, (d.minutes, d.level))).collect();
     let rest: BTreeSet<NaiveDate> = r.rest_days.iter().copied().collect();
 
-    out.line(title(out, r))?;
+    out.prose(title(out, r))?;
     out.line(month_labels(&columns, cell, r.from, r.to))?;
     for row in 0..7 {
         let weekday = columns.first().map(|c| *c + Duration::days(row)).unwrap_or(r.from);

@@ -11,6 +11,7 @@ pub mod period;
 pub mod portfolio;
 pub mod records;
 pub mod status;
+pub mod table;
 
 use crate::domain::parse::format_minutes;
 
@@ -24,12 +25,4 @@ pub use crate::domain::parse::format_percent as percent;
 /// `1 day`, `3 days`.
 pub fn plural(n: i64, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
-}
-
-/// Keeps a column on one line when the table must shrink to the terminal:
-/// a reference broken mid-word cannot be copied or read back.
-pub fn keep_whole(table: &mut comfy_table::Table, column: usize) {
-    if let Some(column) = table.column_mut(column) {
-        column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-    }
 }

@@ -8,15 +8,15 @@ use crate::report::next::NextReport;
 
 pub fn next(out: &mut Out, r: &NextReport) -> Result<()> {
     if r.suggestions.is_empty() {
-        return out.line(format!(
+        return out.prose(format!(
             "Nothing to suggest for {}: no pledge behind, no course at risk, no project stalled. Keep going.",
             r.today.format("%a %Y-%m-%d")
         ));
     }
-    out.line(out.bold(&format!("Next, for {}:", r.today.format("%a %Y-%m-%d"))))?;
+    out.prose(out.bold(&format!("Next, for {}:", r.today.format("%a %Y-%m-%d"))))?;
     let width = r.suggestions.len().to_string().len();
     for s in &r.suggestions {
-        out.line(format!("{:>width$}. {}", s.rank, line(out, s)))?;
+        out.prose(format!("{:>width$}. {}", s.rank, line(out, s)))?;
     }
     Ok(())
 }

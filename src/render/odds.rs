@@ -8,9 +8,10 @@ use crate::report::odds::CourseOdds;
 
 pub fn table(out: &mut Out, odds: &[CourseOdds], explain: bool) -> Result<()> {
     if odds.is_empty() {
-        return out.line("No active courses. `learnlog add course TITLE` adds one.");
+        return out.prose("No active courses. `learnlog add course TITLE` adds one.");
     }
     let mut table = out.table(&["course", "odds", "progress", "buffer", "units/wk needed", "units/wk pace"]);
+    table.keep(&[1, 2]).cut_reference(&[0]);
     for o in odds {
         let odds_text = if o.probability < 0.10 { out.warn(&percent(o.probability)) } else { percent(o.probability) };
         table.add_row(vec![
@@ -28,10 +29,10 @@ pub fn table(out: &mut Out, odds: &[CourseOdds], explain: bool) -> Result<()> {
     out.print_table(&table)?;
     if explain {
         for o in odds {
-            out.line("")?;
-            out.line(out.bold(&format!("{} — {}", o.reference, percent(o.probability))))?;
+            out.prose("")?;
+            out.prose(out.bold(&format!("{} — {}", o.reference, percent(o.probability))))?;
             for factor in &o.factors {
-                out.line(format!(
+                out.prose(format!(
                     "  {:>6}  {:<10}  {}",
                     percent(factor.value),
                     format!("{:?}", factor.kind).to_lowercase(),
@@ -39,8 +40,8 @@ pub fn table(out: &mut Out, odds: &[CourseOdds], explain: bool) -> Result<()> {
                 ))?;
             }
         }
-        out.line("")?;
-        out.line(out.dim(
+        out.prose("")?;
+        out.prose(out.dim(
             "Priors: Reich & Ruipérez-Valiente 2019; decay and progress: Ho et al. 2014. See ODDS in the README.",
         ))?;
     }

@@ -100,6 +100,11 @@ fn status_text(item: &ItemLine) -> String {
     }
 }
 
+/// `, 1 rest day` after "studied 5 of 6 days"; nothing without rest days.
+fn rest_text(rest_days: i64) -> String {
+    if rest_days == 0 { String::new() } else { format!(", {}", plural(rest_days, "rest day")) }
+}
+
 fn range_text(from: NaiveDate, to: NaiveDate, dash: &str) -> String {
     format!("{from} {dash} {to}")
 }
@@ -116,11 +121,17 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     let dash = if out.unicode { "–" } else { "-" };
     let arrow = if out.unicode { "→" } else { "->" };
     let t = &r.totals;
-    out.line(out.bold(&format!("{}: {}", period_name(&r.period.label), range_text(r.period.from, r.period.to, dash))))?;
-    out.line(format!(
-        "Studied {} of {} ({}){}{} in {}{}{}",
+    let on = r.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
+    out.prose(out.bold(&format!(
+        "{}{on}: {}",
+        period_name(&r.period.label),
+        range_text(r.period.from, r.period.to, dash)
+    )))?;
+    out.prose(format!(
+        "Studied {} of {}{} ({}){}{} in {}{}{}",
         t.study_days,
         plural(t.days, "day"),
+        rest_text(t.rest_days),
         percent(t.consistency),
         out.dot(),
         format_minutes(t.minutes),
@@ -140,15 +151,16 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         line.push_str(out.dot());
         line.push_str(&out.warn(&format!("{} owed", plural(t.stakes_owed, "stake"))));
     }
-    out.line(line)?;
+    out.prose(line)?;
 
-    out.line("")?;
-    out.line(out.bold("Courses and projects"))?;
+    out.prose("")?;
+    out.prose(out.bold("Courses and projects"))?;
     if r.items.is_empty() {
-        out.line("Nothing active or logged in this period.")?;
+        out.prose("Nothing active or logged in this period.")?;
     } else {
         let mut table =
             out.table(&["ref", "kind", "status", "time", "sessions", "units", "progress", "pledges", "odds"]);
+        table.keep(&[3, 4, 5]).cut_reference(&[0]).droppable(&[1, 5]);
         for item in &r.items {
             table.add_row(vec![
                 item.reference.clone(),
@@ -166,9 +178,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     }
 
     if !r.pledges.is_empty() {
-        out.line("")?;
-        out.line(out.bold("Pledges"))?;
+        out.prose("")?;
+        out.prose(out.bold("Pledges"))?;
         let mut table = out.table(&["#", "target", "rate", "verdicts", "latest period", "stake"]);
+        table.keep(&[0]).cut_reference(&[1]).cut_text(&[5]);
         for p in &r.pledges {
             let verdicts = verdict_summary(&p.periods.iter().map(|x| x.verdict).collect::<Vec<_>>());
             let verdicts =
@@ -189,9 +202,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     }
 
     if !r.stakes.owed.is_empty() || !r.stakes.settled.is_empty() {
-        out.line("")?;
-        out.line(out.bold("Stakes"))?;
+        out.prose("")?;
+        out.prose(out.bold("Stakes"))?;
         let mut table = out.table(&["#", "pledge", "target", "period", "stake", "settled"]);
+        table.keep(&[0, 1]).cut_reference(&[2]).cut_text(&[4]);
         for s in &r.stakes.owed {
             table.add_row(vec![
                 s.id.to_string(),
@@ -221,9 +235,9 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     }
 
     let b = &r.balance;
-    out.line("")?;
-    out.line(out.bold("Learning vs building"))?;
-    out.line(format!(
+    out.prose("")?;
+    out.prose(out.bold("Learning vs building"))?;
+    out.prose(format!(
         "courses {}{}projects {}{}general {}",
         format_minutes(b.course_minutes),
         out.dot(),
@@ -231,7 +245,7 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         out.dot(),
         format_minutes(b.general_minutes)
     ))?;
-    out.line(format!(
+    out.prose(format!(
         "credentials earned: {}{}projects shipped: {}",
         with_refs(b.credentials, &b.credential_refs),
         out.dot(),
@@ -239,8 +253,8 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     ))?;
 
     if !r.money.is_empty() {
-        out.line("")?;
-        out.line(out.bold("Money paid for courses"))?;
+        out.prose("")?;
+        out.prose(out.bold("Money paid for courses"))?;
         let mut table = out.table(&["paid", "to dropped courses", "to stalled courses"]);
         for m in &r.money {
             table.add_row(vec![
@@ -253,8 +267,8 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
     }
 
     if r.bloom.total() > 0 {
-        out.line("")?;
-        out.line(out.bold("Time by Bloom level"))?;
+        out.prose("")?;
+        out.prose(out.bold("Time by Bloom level"))?;
         let mut table = out.table(&["level", "time", "share"]);
         let total = r.bloom.total();
         for (level, minutes) in r.bloom.levels().into_iter().filter(|(_, m)| *m > 0) {
@@ -336,16 +350,18 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
     let dash = if out.unicode { "–" } else { "-" };
     let arrow = if out.unicode { "→" } else { "->" };
     let t = &r.totals;
-    let mut doc = format!("# Study report, {}\n\n", range_text(r.period.from, r.period.to, dash));
+    let on = r.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
+    let mut doc = format!("# Study report{on}, {}\n\n", range_text(r.period.from, r.period.to, dash));
 
-    let mut summary = if t.days == 0 {
+    let mut summary = if t.days + t.rest_days == 0 {
         "The period has not started yet.".to_string()
     } else {
         format!(
-            "{} I studied on {} of {} ({}): {} in {}, {} done.",
+            "{} I studied on {} of {}{} ({}): {} in {}, {} done.",
             period_name(&r.period.label),
             t.study_days,
             plural(t.days, "day"),
+            rest_text(t.rest_days),
             percent(t.consistency),
             format_minutes(t.minutes),
             plural(t.sessions, "session"),

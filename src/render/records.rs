@@ -13,7 +13,7 @@ use crate::store::undo::Change;
 
 pub fn item_table(out: &mut Out, kind: Kind, rows: &[ItemView]) -> Result<()> {
     if rows.is_empty() {
-        return out.line(format!("No {kind}s. `learnlog add {kind} TITLE` adds one; `--all` shows finished ones."));
+        return out.prose(format!("No {kind}s. `learnlog add {kind} TITLE` adds one; `--all` shows finished ones."));
     }
     let header: &[&str] = match kind {
         Kind::Goal => &["ref", "title", "status", "by"],
@@ -21,10 +21,13 @@ pub fn item_table(out: &mut Out, kind: Kind, rows: &[ItemView]) -> Result<()> {
         Kind::Project => &["ref", "title", "status", "skills", "time", "due"],
     };
     let mut table = out.table(header);
-    // Only the title wraps when the terminal is narrow.
-    for column in (0..header.len()).filter(|c| *c != 1) {
-        super::keep_whole(&mut table, column);
-    }
+    // Titles are cut first, then references; dates and amounts never.
+    table.cut_reference(&[0]).cut_text(&[1]);
+    match kind {
+        Kind::Goal => table.keep(&[3]),
+        Kind::Course => table.keep(&[4, 5, 6]).droppable(&[2]),
+        Kind::Project => table.keep(&[4, 5]),
+    };
     for row in rows {
         let item = &row.item;
         let date = item.due_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
@@ -59,10 +62,10 @@ pub fn item_table(out: &mut Out, kind: Kind, rows: &[ItemView]) -> Result<()> {
 
 pub fn item_detail(out: &mut Out, view: &ItemView) -> Result<()> {
     let item = &view.item;
-    out.line(out.bold(&format!("{} ({} {})", item.title, item.kind, item.slug)))?;
+    out.prose(out.bold(&format!("{} ({} {})", item.title, item.kind, item.slug)))?;
     let mut field = |name: &str, value: Option<String>| -> Result<()> {
         match value {
-            Some(v) if !v.is_empty() => out.line(format!("  {name:<12} {v}")),
+            Some(v) if !v.is_empty() => out.prose(format!("  {name:<12} {v}")),
             _ => Ok(()),
         }
     };
@@ -110,10 +113,10 @@ pub fn item_detail(out: &mut Out, view: &ItemView) -> Result<()> {
 
 pub fn session_table(out: &mut Out, sessions: &[Session]) -> Result<()> {
     if sessions.is_empty() {
-        return out.line("No sessions. `learnlog checkin [REF] [DURATION]` logs one.");
+        return out.prose("No sessions. `learnlog checkin [REF] [DURATION]` logs one.");
     }
     let mut table = out.table(&["#", "day", "start", "time", "on", "units", "note"]);
-    super::keep_whole(&mut table, 4);
+    table.keep(&[0, 1, 2, 3, 5]).cut_reference(&[4]).cut_text(&[6]);
     for s in sessions {
         let start = s
             .started_at
@@ -139,34 +142,35 @@ fn logged_offset(s: &Session) -> FixedOffset {
 }
 
 pub fn session_detail(out: &mut Out, s: &Session) -> Result<()> {
-    out.line(out.bold(&format!("Session #{}", s.id)))?;
-    out.line(format!("  {:<12} {}", "day", s.study_day))?;
+    out.prose(out.bold(&format!("Session #{}", s.id)))?;
+    out.prose(format!("  {:<12} {}", "day", s.study_day))?;
     if let Some(start) = s.started_at {
-        out.line(format!(
+        out.prose(format!(
             "  {:<12} {}",
             "started",
             start.with_timezone(&logged_offset(s)).format("%Y-%m-%d %H:%M %:z")
         ))?;
     }
-    out.line(format!("  {:<12} {}", "time", format_minutes(s.minutes)))?;
-    out.line(format!("  {:<12} {}", "on", s.target.as_deref().unwrap_or("general study")))?;
+    out.prose(format!("  {:<12} {}", "time", format_minutes(s.minutes)))?;
+    out.prose(format!("  {:<12} {}", "on", s.target.as_deref().unwrap_or("general study")))?;
     if s.units != 0 {
-        out.line(format!("  {:<12} {}", "units", s.units))?;
+        out.prose(format!("  {:<12} {}", "units", s.units))?;
     }
     if let Some(level) = &s.level {
-        out.line(format!("  {:<12} {level}", "level"))?;
+        out.prose(format!("  {:<12} {level}", "level"))?;
     }
     if let Some(note) = &s.note {
-        out.line(format!("  {:<12} {note}", "note"))?;
+        out.prose(format!("  {:<12} {note}", "note"))?;
     }
-    out.line(format!("  {:<12} {}", "uuid", s.uuid))
+    out.prose(format!("  {:<12} {}", "uuid", s.uuid))
 }
 
 pub fn rest_table(out: &mut Out, days: &[RestDay]) -> Result<()> {
     if days.is_empty() {
-        return out.line("No rest days ahead. `learnlog rest DATE` declares one in advance.");
+        return out.prose("No rest days ahead. `learnlog rest DATE` declares one in advance.");
     }
     let mut table = out.table(&["day", "weekday", "reason"]);
+    table.keep(&[0]).cut_text(&[2]);
     for d in days {
         table.add_row(vec![d.day.to_string(), d.day.format("%a").to_string(), d.reason.clone().unwrap_or_default()]);
     }
@@ -175,9 +179,10 @@ pub fn rest_table(out: &mut Out, days: &[RestDay]) -> Result<()> {
 
 pub fn change_table(out: &mut Out, changes: &[Change]) -> Result<()> {
     if changes.is_empty() {
-        return out.line("Nothing to undo.");
+        return out.prose("Nothing to undo.");
     }
     let mut table = out.table(&["#", "when (UTC)", "change"]);
+    table.keep(&[0]).cut_text(&[2]);
     for c in changes {
         table.add_row(vec![c.id.to_string(), c.at.format("%Y-%m-%d %H:%M").to_string(), c.summary.clone()]);
     }

@@ -15,19 +15,19 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
     } else {
         out.warn("nothing logged yet")
     };
-    out.line(format!(
+    out.prose(format!(
         "{} {}: {today}{}this week {}",
         out.bold("Today"),
         r.today.date.format("%a %Y-%m-%d"),
         out.dot(),
         format_minutes(r.week.minutes)
     ))?;
-    out.line(streak_line(out, &r.streak))?;
+    out.prose(streak_line(out, &r.streak))?;
     if !r.pledges.is_empty() {
-        out.line("")?;
-        out.line(out.bold("Pledges"))?;
+        out.prose("")?;
+        out.prose(out.bold("Pledges"))?;
         let mut table = out.table(&["#", "target", "rate", "done", "verdict"]);
-        super::keep_whole(&mut table, 1);
+        table.keep(&[0, 2, 3]).cut_reference(&[1]);
         for p in &r.pledges {
             let rate: crate::domain::pledge::Rate = match p.rate.parse() {
                 Ok(rate) => rate,
@@ -44,10 +44,10 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
         out.print_table(&table)?;
     }
     if !r.at_risk.is_empty() {
-        out.line("")?;
-        out.line(out.bold("At risk"))?;
+        out.prose("")?;
+        out.prose(out.bold("At risk"))?;
         let mut table = out.table(&["course", "odds", "buffer", "silent"]);
-        super::keep_whole(&mut table, 0);
+        table.keep(&[1]).cut_reference(&[0]);
         for a in &r.at_risk {
             table.add_row(vec![
                 a.reference.clone(),
@@ -59,8 +59,14 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
         out.print_table(&table)?;
     }
     if let Some(d) = &r.next_deadline {
-        out.line("")?;
-        out.line(format!("Next deadline: {} {} on {} ({}).", d.kind, d.reference, d.date, plural(d.days_left, "day")))?;
+        out.prose("")?;
+        out.prose(format!(
+            "Next deadline: {} {} on {} ({}).",
+            d.kind,
+            d.reference,
+            d.date,
+            plural(d.days_left, "day")
+        ))?;
     }
     Ok(())
 }
@@ -68,7 +74,9 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
 fn streak_line(out: &Out, s: &StreakReport) -> String {
     let mut parts =
         vec![format!("{} {} (longest {})", out.bold("Streak"), plural(s.daily.current, "day"), s.daily.longest)];
-    if s.daily.current > 0 && !s.daily.today_studied {
+    if !s.daily.today_studied && s.rest_today {
+        parts.push(out.good("today is a rest day"));
+    } else if s.daily.current > 0 && !s.daily.today_studied {
         parts.push(out.warn("today at stake"));
     }
     parts.push(format!("{} held", plural(s.daily.freezes_held, "freeze")));
@@ -131,10 +139,12 @@ pub fn nudge(out: &Out, r: &StatusReport) -> String {
 
 pub fn streak(out: &mut Out, s: &StreakReport) -> Result<()> {
     if let Some(target) = &s.target {
-        out.line(out.bold(&format!("Streaks on {target}")))?;
+        out.prose(out.bold(&format!("Streaks on {target}")))?;
     }
     let today = if s.daily.today_studied {
         "studied"
+    } else if s.rest_today {
+        "rest day"
     } else if s.daily.current > 0 {
         "at stake"
     } else {
@@ -148,9 +158,9 @@ pub fn streak(out: &mut Out, s: &StreakReport) -> Result<()> {
         plural(s.weekly.longest, "week"),
     ]);
     out.print_table(&table)?;
-    out.line(format!("today: {today}"))?;
-    out.line(format!("freezes held: {}", s.daily.freezes_held))?;
-    out.line(format!("frozen days in this streak: {}", s.daily.frozen_days))?;
-    out.line(format!("studied days: {}", s.studied_days))?;
-    out.line(format!("total time: {}", format_minutes(s.total_minutes)))
+    out.prose(format!("today: {today}"))?;
+    out.prose(format!("freezes held: {}", s.daily.freezes_held))?;
+    out.prose(format!("frozen days in this streak: {}", s.daily.frozen_days))?;
+    out.prose(format!("studied days: {}", s.studied_days))?;
+    out.prose(format!("total time: {}", format_minutes(s.total_minutes)))
 }

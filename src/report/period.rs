@@ -93,6 +93,11 @@ pub fn consistency(studied_days: i64, days: i64) -> f64 {
     if days <= 0 { 0.0 } else { studied_days as f64 / days as f64 }
 }
 
+/// The days of `[from, to]`, in order.
+fn days_in(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+    from.iter_days().take_while(move |day| *day <= to)
+}
+
 /// Days of `[from, to]` up to today (a period still running has fewer).
 pub fn days_so_far(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> i64 {
     let last = to.min(today);
@@ -106,6 +111,9 @@ pub fn days_so_far(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> i64 {
 /// `report --json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodReport {
+    /// The course, project or goal the report is restricted to (`report REF`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     pub period: Period,
     pub totals: Totals,
     /// Per course and project, courses first.
@@ -137,8 +145,11 @@ pub struct Totals {
     pub units: i64,
     /// Days of the period with at least `streak.min_minutes`.
     pub study_days: i64,
-    /// Days of the period up to today.
+    /// Days of the period up to today, rest days without study aside.
     pub days: i64,
+    /// Rest days (declared, or `streak.rest_weekdays`) of the period up to
+    /// today without study: counted apart, neither studied nor missed.
+    pub rest_days: i64,
     /// `study_days / days`, in 0..1.
     pub consistency: f64,
     /// Current streaks (as of today, whatever the period).
@@ -315,9 +326,17 @@ pub fn build(
     from: NaiveDate,
     to: NaiveDate,
     label: &str,
+    focus: Option<&Item>,
 ) -> Result<PeriodReport> {
     let as_of = to.min(today);
-    let days = days_so_far(from, to, today);
+    let scope = match focus {
+        Some(item) => super::records::scope_of_item(conn, item)?,
+        None => Scope::All,
+    };
+    let in_scope = |id: Option<i64>| match &scope {
+        Scope::All => true,
+        Scope::Items(ids) => id.is_some_and(|id| ids.contains(&id)),
+    };
 
     // The whole history per day and item, in one pass, shared by the
     // pledges, streaks and odds below.
@@ -325,23 +344,34 @@ pub fn build(
     // Per item (None: general study) in the period: SQL counts the sessions.
     let logged: HashMap<Option<i64>, Logged> = store::sessions::per_item(conn, from, to)?
         .into_iter()
+        .filter(|(id, ..)| in_scope(*id))
         .map(|(id, minutes, sessions, units)| (id, Logged { minutes, sessions, units }))
         .collect();
-    let study_days = if days > 0 {
-        history
-            .day_amounts(&Scope::All, from, as_of)
-            .values()
-            .filter(|(minutes, _)| *minutes > 0 && *minutes >= settings.min_minutes)
-            .count() as i64
-    } else {
-        0
-    };
+    let studied = |minutes: i64| minutes > 0 && minutes >= settings.min_minutes;
+    let day_amounts = history.day_amounts(&scope, from, as_of);
+    let study_days = day_amounts.values().filter(|(minutes, _)| studied(*minutes)).count() as i64;
 
-    let book = pledges::build_with(conn, settings, today, &history)?;
-    let streaks = streak::build_with(conn, settings, today, &Scope::All, None, &book, &history)?;
+    let mut book = pledges::build_with(conn, settings, today, &history)?;
+    if let Some(item) = focus {
+        // Only the pledges on the target (or on its goal's items) judge it.
+        book.judged.retain(|j| in_scope(j.row.item_id) || j.row.item_id == Some(item.id));
+        let kept: Vec<i64> = book.judged.iter().map(|j| j.row.id).collect();
+        book.debts.retain(|d| kept.contains(&d.pledge_id));
+    }
+    let rest_days = days_in(from, as_of)
+        .filter(|day| {
+            (book.rest_days.contains_key(day) || settings.rest_weekdays.contains(&day.weekday()))
+                && !day_amounts.get(day).is_some_and(|(m, _)| studied(*m))
+        })
+        .count() as i64;
+    let days = days_so_far(from, to, today) - rest_days;
+    let streaks = streak::build_with(conn, settings, today, &scope, focus.map(|i| i.slug.clone()), &book, &history)?;
     let judged = book.periods(settings, today, from, to);
 
-    let all_items = store::items::list(conn, None)?;
+    let mut all_items = store::items::list(conn, None)?;
+    if focus.is_some() {
+        all_items.retain(|i| in_scope(Some(i.id)));
+    }
     let courses: Vec<Item> = all_items.iter().filter(|i| i.kind == Kind::Course).cloned().collect();
     // Per shown item: units done and the last study day by `as_of`.
     let mut through: HashMap<i64, Through> = HashMap::new();
@@ -409,7 +439,7 @@ pub fn build(
     let balance = balance(&all_items, &logged, from, to);
     let money = money(&courses, &through, as_of);
     let mut bloom = Bloom::default();
-    for (level, minutes) in store::sessions::per_level(conn, from, to)? {
+    for (level, minutes) in store::sessions::per_level(conn, &scope, from, to)? {
         bloom.add(level.as_deref(), minutes);
     }
 
@@ -419,6 +449,7 @@ pub fn build(
         units: logged.values().map(|l| l.units).sum(),
         study_days,
         days,
+        rest_days,
         consistency: consistency(study_days, days),
         daily_streak: streaks.daily.current,
         weekly_streak: streaks.weekly.current,
@@ -429,6 +460,7 @@ pub fn build(
         stakes_owed: stakes.owed.len() as i64,
     };
     Ok(PeriodReport {
+        target: focus.map(|i| i.slug.clone()),
         period: Period { from, to, label: label.to_string(), as_of },
         totals,
         items,

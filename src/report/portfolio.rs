@@ -155,7 +155,8 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
     hours.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.slug.cmp(&b.slug)));
 
     let total_minutes = store::sessions::total_minutes(conn, &Scope::All)?;
-    let item_minutes: i64 = views.iter().map(|v| v.minutes).sum();
+    // A goal's minutes are its items': counted once, through them.
+    let item_minutes: i64 = views.iter().filter(|v| v.item.kind != Kind::Goal).map(|v| v.minutes).sum();
     Ok(PortfolioReport {
         projects,
         credentials,

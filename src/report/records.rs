@@ -5,8 +5,9 @@ use anyhow::Result;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::domain::records::Item;
+use crate::domain::records::{Item, Kind};
 use crate::store;
+use crate::store::sessions::Scope;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemView {
@@ -14,14 +15,31 @@ pub struct ItemView {
     pub item: Item,
     /// Units done (a course), the sum of its sessions' units.
     pub units_done: i64,
+    /// Sessions of study: a zero-minute progress mark is not one (the
+    /// count `report` and `streak` use). A goal's are its courses' and
+    /// projects'.
     pub sessions: i64,
+    /// Minutes logged; a goal's are its courses' and projects'.
     pub minutes: i64,
 }
 
 impl ItemView {
     pub fn build(conn: &Connection, item: Item) -> Result<ItemView> {
-        let units_done = store::items::units_done(conn, item.id)?;
-        let (sessions, minutes) = store::items::session_count(conn, item.id)?;
+        let scope = scope_of_item(conn, &item)?;
+        let (sessions, minutes, units) = store::sessions::scope_totals(conn, &scope)?;
+        let units_done = if item.kind == Kind::Goal { units } else { store::items::units_done(conn, item.id)? };
         Ok(ItemView { item, units_done, sessions, minutes })
     }
+}
+
+/// The sessions that count for an item: its own, or for a goal those of
+/// its courses and projects (SPEC §3.3).
+pub fn scope_of_item(conn: &Connection, item: &Item) -> Result<Scope> {
+    if item.kind != Kind::Goal {
+        return Ok(Scope::Items(vec![item.id]));
+    }
+    let mut ids: Vec<i64> =
+        store::items::list(conn, None)?.into_iter().filter(|i| i.goal_id == Some(item.id)).map(|i| i.id).collect();
+    ids.push(item.id);
+    Ok(Scope::Items(ids))
 }

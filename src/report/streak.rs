@@ -23,6 +23,10 @@ pub struct StreakReport {
     pub weekly: WeeklyStreak,
     pub studied_days: i64,
     pub total_minutes: i64,
+    /// Today is a rest day (declared, or a `streak.rest_weekdays` day): the
+    /// streak is not at stake. Present only on a rest day.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rest_today: bool,
 }
 
 pub fn rules(settings: &Settings) -> StreakRules {
@@ -65,7 +69,8 @@ pub fn build_with(
     let studied_days = day_minutes.iter().filter(|(d, m)| studied(d, m)).count() as i64;
     let total_minutes = day_minutes.values().sum();
     let weekly = weekly(&day_minutes, settings, today, book, &rules);
-    Ok(StreakReport { target, daily, weekly, studied_days, total_minutes })
+    let rest_today = rest_days.contains(&today) || rules.rest_weekdays.contains(&chrono::Datelike::weekday(&today));
+    Ok(StreakReport { target, daily, weekly, studied_days, total_minutes, rest_today })
 }
 
 /// Weeks kept: every pledge in force kept, or (with none) a studied day.

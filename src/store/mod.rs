@@ -42,6 +42,8 @@ const UNDO_DEPTH: i64 = 100;
 pub struct Db {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Opened with SQLITE_OPEN_READ_ONLY: a read command never writes.
+    read_only: bool,
 }
 
 impl Db {
@@ -59,7 +61,7 @@ impl Db {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|err| describe(&Some(path.to_path_buf()), err.into()))?;
-        let mut db = Db { conn, path: Some(path.to_path_buf()) };
+        let mut db = Db { conn, path: Some(path.to_path_buf()), read_only: false };
         // Refuse a newer file before anything (even the journal mode) touches it.
         db.check_version().map_err(|err| db.describe(err))?;
         db.configure().map_err(|err| db.describe(err))?;
@@ -67,10 +69,72 @@ impl Db {
         Ok(db)
     }
 
+    /// Opens the database at `path` for a command that only reads (SPEC §5):
+    /// read-only, no journal-mode switch, no migration written, so that it
+    /// works on a file or folder the user cannot write. A missing file reads
+    /// as empty. A file that needs a migration is migrated when it can be
+    /// written, and refused with a clear message when it cannot.
+    pub fn open_for_reading(path: &Path) -> Result<Db> {
+        if !path.exists() {
+            return Db::empty();
+        }
+        if path.is_dir() {
+            // The same error as a write meets: SQLite cannot open a folder.
+            return Db::open(path, false);
+        }
+        let wrap = |err: anyhow::Error| describe(&Some(path.to_path_buf()), err);
+        let db = match Db::open_read_only(path, false) {
+            Ok(db) => db,
+            // A WAL database in a folder that cannot hold its `-shm` file
+            // opens only as immutable (nothing can change it there anyway).
+            Err(err) if cannot_open_shared_memory(&err) && !has_wal_content(path) => {
+                Db::open_read_only(path, true).map_err(wrap)?
+            }
+            Err(err) => return Err(wrap(err)),
+        };
+        db.check_version().map_err(|err| db.describe(err))?;
+        if db.user_version().map_err(|err| db.describe(err))? == MIGRATIONS.len() as i64 {
+            return Ok(db);
+        }
+        drop(db);
+        Db::open(path, false).map_err(|err| {
+            if is_permission_error(&err) {
+                anyhow!("it needs a schema upgrade, and the file or its folder is read-only")
+                    .context(EnvHint {
+                        hint: "make the file and its folder writable once, or copy it somewhere writable and pass --db"
+                            .into(),
+                    })
+                    .context(format!("database {}", path.display()))
+            } else {
+                err
+            }
+        })
+    }
+
+    fn open_read_only(path: &Path, immutable: bool) -> Result<Db> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = if immutable {
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            Connection::open_with_flags(uri, flags)?
+        } else {
+            Connection::open_with_flags(path, flags & !OpenFlags::SQLITE_OPEN_URI)?
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Touch the schema now, so a WAL file that cannot be read fails here.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        Ok(Db { conn, path: Some(path.to_path_buf()), read_only: true })
+    }
+
+    /// Whether this connection cannot write (a read command's).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// A database in memory with the current schema.
     pub fn empty() -> Result<Db> {
         let conn = Connection::open_in_memory().context("cannot open an in-memory database")?;
-        let mut db = Db { conn, path: None };
+        let mut db = Db { conn, path: None, read_only: false };
         db.configure()?;
         db.migrate()?;
         Ok(db)
@@ -191,6 +255,19 @@ impl Db {
     /// Runs `work` in a transaction that is always rolled back: what a
     /// change would do, with nothing written (`import --dry-run`).
     pub fn rehearse<T>(&self, now: DateTime<Utc>, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        // A read command's connection cannot even start the rehearsal's
+        // writes; a writable one to the same file rolls them back as well.
+        if self.read_only
+            && let Some(path) = &self.path
+        {
+            let conn =
+                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                    .map_err(|e| describe(&self.path, e.into()))?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+            let writable = Db { conn, path: self.path.clone(), read_only: false };
+            return writable.rehearse(now, work);
+        }
         let tx = self.conn.unchecked_transaction().map_err(|e| describe(&self.path, e.into()))?;
         // The journal triggers need a change to attach row images to, as in a real write.
         undo::begin_change(&tx, "dry run", now, UNDO_DEPTH)?;
@@ -213,6 +290,53 @@ impl Db {
     fn describe(&self, err: anyhow::Error) -> anyhow::Error {
         describe(&self.path, err)
     }
+}
+
+/// Whether opening failed for want of the WAL's shared-memory file.
+fn cannot_open_shared_memory(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<rusqlite::Error>()
+            .and_then(|e| e.sqlite_error_code())
+            .is_some_and(|code| matches!(code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly))
+    })
+}
+
+/// Whether an error says the file or its folder cannot be written.
+fn is_permission_error(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let sqlite = cause.downcast_ref::<rusqlite::Error>().and_then(|e| e.sqlite_error_code()).is_some_and(|code| {
+            matches!(
+                code,
+                rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied | rusqlite::ErrorCode::CannotOpen
+            )
+        });
+        let io =
+            cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
+        sqlite || io
+    })
+}
+
+/// Whether a WAL file beside the database holds changes not yet in it.
+fn has_wal_content(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+}
+
+/// A path as a `file:` URI path: `%`, `?` and `#` percent-encoded.
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Names the file in an error and adds a hint for the failures people meet.

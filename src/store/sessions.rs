@@ -195,13 +195,40 @@ pub fn per_item(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Minutes by Bloom level (NULL: not given) in [from, to].
-pub fn per_level(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<String>, i64)>> {
+/// Minutes by Bloom level (NULL: not given) in [from, to], in a scope.
+pub fn per_level(
+    conn: &Connection,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Option<String>, i64)>> {
     let mut stmt = conn.prepare(
-        "SELECT level, sum(minutes) FROM sessions WHERE study_day BETWEEN ?1 AND ?2 GROUP BY level ORDER BY level",
+        "SELECT level, sum(minutes) FROM sessions WHERE study_day BETWEEN ?1 AND ?2
+           AND (?3 IS NULL OR item_id IN (SELECT value FROM json_each(?3))) GROUP BY level ORDER BY level",
     )?;
-    let rows = stmt.query_map(params![date_text(from), date_text(to)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows =
+        stmt.query_map(params![date_text(from), date_text(to), scope.param()], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Sessions of study (with minutes; a progress mark is not one), minutes
+/// and units of a scope, over all time.
+pub fn scope_totals(conn: &Connection, scope: &Scope) -> Result<(i64, i64, i64)> {
+    let sql = format!(
+        "SELECT coalesce(sum(sessions), 0), coalesce(sum(minutes), 0), coalesce(sum(units), 0) FROM day_totals WHERE {}",
+        scope.condition()
+    );
+    Ok(conn.query_row(&sql, params![scope.param()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+}
+
+/// Sessions in a scope from `since` on (what `list sessions` could show).
+pub fn count(conn: &Connection, scope: &Scope, since: Option<NaiveDate>) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sessions s WHERE (?1 IS NULL OR s.item_id IN (SELECT value FROM json_each(?1)))
+           AND (?2 IS NULL OR s.study_day >= ?2)",
+        params![scope.param(), since.map(date_text)],
+        |r| r.get(0),
+    )?)
 }
 
 /// How many sessions there are.
