@@ -90,7 +90,7 @@ fn try_connect(url: &ServerUrl, tls: &rustls::ClientConfig, password: Option<&st
 }
 
 fn is_password_missing(err: &postgres::Error) -> bool {
-    err.as_db_error().is_none() && err.to_string().contains("password missing")
+    err.as_db_error().is_none() && source_text(err).contains("password missing")
 }
 
 fn explain_connect(err: postgres::Error, url: &ServerUrl, unsafe_pgpass: Option<std::path::PathBuf>) -> anyhow::Error {

@@ -17,4 +17,5 @@ mod readme;
 mod records;
 mod reliability;
 mod report;
+mod server;
 mod streaks;
