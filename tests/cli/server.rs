@@ -589,3 +589,301 @@ fn tls_require_and_verify_full_against_the_right_and_a_wrong_ca() {
     assert!(!exists);
     env.run(&["server", "init", &with_params(&url, &format!("sslmode=verify-full&sslrootcert={ca}"))]).ok();
 }
+
+// ---- cohorts (SYNC.md §3), with plain SQL as the members --------------------
+
+fn create_cohort(c: &mut Client, name: &str, display: &str) -> Uuid {
+    c.query_one("SELECT learnlog.create_cohort($1, $2)", &[&name, &display]).unwrap().get(0)
+}
+
+fn invite(c: &mut Client, cohort: Uuid, code: &str, uses: i32) {
+    c.execute("SELECT learnlog.create_invite($1, $2, $3, interval '7 days')", &[&cohort, &code, &uses]).unwrap();
+}
+
+fn join(c: &mut Client, code: &str, display: &str) -> Result<Uuid, postgres::Error> {
+    c.query_one("SELECT learnlog.join_cohort($1, $2)", &[&code, &display]).map(|r| r.get(0))
+}
+
+fn publish(c: &mut Client, cohort: Uuid, member: Option<&str>, week: &str) -> Result<u64, postgres::Error> {
+    let week = chrono::NaiveDate::parse_from_str(week, "%Y-%m-%d").unwrap();
+    let data = serde_json::json!({"minutes": 120, "study_days": 3}).to_string();
+    match member {
+        None => c.execute(
+            "INSERT INTO learnlog.published (cohort, week_start, data) VALUES ($1, $2, $3::text::jsonb)",
+            &[&cohort, &week, &data],
+        ),
+        Some(m) => c.execute(
+            "INSERT INTO learnlog.published (cohort, member, week_start, data) VALUES ($1, $2::text::name, $3, $4::text::jsonb)",
+            &[&cohort, &m, &week, &data],
+        ),
+    }
+}
+
+const CODE_A: &str = "invite-code-aaaaaaaaaaaaaaaaaaaaaa";
+const CODE_B: &str = "invite-code-bbbbbbbbbbbbbbbbbbbbbb";
+
+/// Alice owns cohort "evenings" with bob and carol in it; dave owns
+/// "mornings" alone. Returns the logins and the two cohorts.
+struct Cohorts {
+    alice: Client,
+    bob: Client,
+    carol: Client,
+    dave: Client,
+    names: [String; 4],
+    evenings: Uuid,
+    mornings: Uuid,
+}
+
+fn cohorts(pg: &PgTest, env: &TestEnv) -> Cohorts {
+    let members = ["alice", "bob", "carol", "dave"].map(|n| add(pg, env, n));
+    let [mut alice, mut bob, mut carol, mut dave] = [0, 1, 2, 3].map(|i| login(pg, &members[i]));
+    let evenings = create_cohort(&mut alice, "evenings", "Alice");
+    invite(&mut alice, evenings, CODE_A, 2);
+    assert_eq!(join(&mut bob, CODE_A, "Bob").unwrap(), evenings);
+    assert_eq!(join(&mut carol, CODE_A, "Carol").unwrap(), evenings);
+    let mornings = create_cohort(&mut dave, "mornings", "Dave");
+    invite(&mut dave, mornings, CODE_B, 1);
+    Cohorts { alice, bob, carol, dave, names: members.map(|m| m.0), evenings, mornings }
+}
+
+#[test]
+fn a_member_sees_only_the_cohorts_they_belong_to() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    publish(&mut k.alice, k.evenings, None, "2026-11-16").unwrap();
+    publish(&mut k.dave, k.mornings, None, "2026-11-16").unwrap();
+    let names = |c: &mut Client| -> Vec<String> {
+        c.query("SELECT name FROM learnlog.cohorts ORDER BY name", &[]).unwrap().iter().map(|r| r.get(0)).collect()
+    };
+    assert_eq!(names(&mut k.bob), vec!["evenings"]);
+    assert_eq!(names(&mut k.dave), vec!["mornings"]);
+    // Not even the names of the other cohort's members, nor its data.
+    assert_eq!(count(&mut k.bob, "SELECT count(*) FROM learnlog.cohort_members"), 3);
+    assert_eq!(count(&mut k.dave, "SELECT count(*) FROM learnlog.cohort_members"), 1);
+    assert_eq!(count(&mut k.bob, "SELECT count(*) FROM learnlog.published"), 1);
+    let seen: i64 =
+        k.bob.query_one("SELECT count(*) FROM learnlog.published WHERE cohort = $1", &[&k.mornings]).unwrap().get(0);
+    assert_eq!(seen, 0);
+    // Invites are not readable at all.
+    assert_denied(k.bob.query("SELECT * FROM learnlog.invites", &[]));
+    // Nobody posts into a cohort they are not in.
+    assert_denied(publish(&mut k.bob, k.mornings, None, "2026-11-16"));
+    assert_denied(k.bob.execute("SELECT learnlog.create_invite($1, $2, 1, interval '1 day')", &[&k.mornings, &CODE_B]));
+}
+
+#[test]
+fn a_member_posts_only_as_themselves() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    let alice = k.names[0].clone();
+    assert_denied(publish(&mut k.bob, k.evenings, Some(&alice), "2026-11-16"));
+    publish(&mut k.alice, k.evenings, None, "2026-11-16").unwrap();
+    // Nor edits or deletes another's rows (they match nothing).
+    let changed = k.bob.execute("UPDATE learnlog.published SET data = '{}'", &[]).unwrap();
+    assert_eq!(changed, 0);
+    assert_eq!(k.bob.execute("DELETE FROM learnlog.published", &[]).unwrap(), 0);
+    // The server's clock says when, not the member.
+    assert_denied(k.alice.execute("UPDATE learnlog.published SET published_at = '2020-01-01'", &[]));
+    let project = Uuid::new_v4();
+    assert_denied(k.bob.execute(
+        "INSERT INTO learnlog.review_requests (cohort, member, project, slug, title) VALUES ($1, $2::text::name, $3, 'p', 'P')",
+        &[&k.evenings, &alice, &project],
+    ));
+    assert_denied(k.bob.execute(
+        "INSERT INTO learnlog.pledges (cohort, member, pledge, version, target, unit, amount, period, horizon_days, effective_from)
+         VALUES ($1, $2::text::name, $3, 1, 'ml', 'minutes', 1, 'week', 0, '2026-01-01')",
+        &[&k.evenings, &alice, &project],
+    ));
+    // Members do not add themselves or others without an invite.
+    assert_denied(k.dave.execute(
+        "INSERT INTO learnlog.cohort_members (cohort, member, display_name) VALUES ($1, session_user, 'D')",
+        &[&k.evenings],
+    ));
+}
+
+#[test]
+fn invite_codes_are_hashed_and_refused_when_unknown_used_or_expired() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    let stored: Vec<u8> = pg.admin().query_one("SELECT code_hash FROM learnlog.invites LIMIT 1", &[]).unwrap().get(0);
+    assert_eq!(stored.len(), 32, "the code is kept as a SHA-256 hash");
+    let texts: i64 = pg
+        .admin()
+        .query_one(
+            "SELECT count(*) FROM learnlog.invites WHERE position($1::bytea in code_hash) > 0",
+            &[&CODE_A.as_bytes()],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(texts, 0);
+    let message = |e: postgres::Error| {
+        assert_eq!(e.code(), Some(&SqlState::INVALID_PARAMETER_VALUE), "{e}");
+        e.as_db_error().unwrap().message().to_string()
+    };
+    let unknown = message(join(&mut k.dave, "invite-code-unknown-xxxxxxxxxxxx", "Dave").unwrap_err());
+    // Code A had two uses, both taken.
+    let used = message(join(&mut k.dave, CODE_A, "Dave").unwrap_err());
+    pg.admin().execute("UPDATE learnlog.invites SET expires_at = now() - interval '1 second'", &[]).unwrap();
+    let expired = message(join(&mut k.alice, CODE_B, "Alice").unwrap_err());
+    assert_eq!(unknown, used);
+    assert_eq!(used, expired);
+    // A short code is refused when made.
+    let short = k.alice.execute("SELECT learnlog.create_invite($1, 'short', 1, interval '1 day')", &[&k.evenings]);
+    assert_eq!(short.unwrap_err().code(), Some(&SqlState::INVALID_PARAMETER_VALUE));
+}
+
+#[test]
+fn after_leaving_a_cohort_a_member_reads_nothing_of_it() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    publish(&mut k.bob, k.evenings, None, "2026-11-16").unwrap();
+    publish(&mut k.alice, k.evenings, None, "2026-11-16").unwrap();
+    assert_eq!(k.bob.execute("DELETE FROM learnlog.cohort_members WHERE member = session_user", &[]).unwrap(), 1);
+    for table in ["cohorts", "cohort_members", "published"] {
+        assert_eq!(count(&mut k.bob, &format!("SELECT count(*) FROM learnlog.{table}")), 0, "{table}");
+    }
+    // What bob published left with him.
+    assert_eq!(count(&mut k.alice, "SELECT count(*) FROM learnlog.published"), 1);
+    // Only the owner removes another member.
+    let carol = k.names[2].clone();
+    let by_dave =
+        k.dave.execute("DELETE FROM learnlog.cohort_members WHERE member = $1::text::name", &[&carol]).unwrap();
+    assert_eq!(by_dave, 0);
+    let by_alice =
+        k.alice.execute("DELETE FROM learnlog.cohort_members WHERE member = $1::text::name", &[&carol]).unwrap();
+    assert_eq!(by_alice, 1);
+    assert_eq!(count(&mut k.carol, "SELECT count(*) FROM learnlog.cohorts"), 0);
+}
+
+fn pledge(
+    c: &mut Client,
+    cohort: Uuid,
+    id: Uuid,
+    version: i32,
+    minutes_a_week: i32,
+    referee: Option<&str>,
+    effective_from: &str,
+) -> Result<chrono::NaiveDate, postgres::Error> {
+    let from = chrono::NaiveDate::parse_from_str(effective_from, "%Y-%m-%d").unwrap();
+    c.query_one(
+        "INSERT INTO learnlog.pledges
+             (cohort, pledge, version, target, unit, amount, period, stake, referee, horizon_days, effective_from)
+         VALUES ($1, $2, $3, 'ml', 'minutes', $4::int, 'week', '10 EUR', $5::text::name, 14, $6)
+         RETURNING effective_from",
+        &[&cohort, &id, &version, &minutes_a_week, &referee, &from],
+    )
+    .map(|r| r.get(0))
+}
+
+#[test]
+fn an_easier_pledge_takes_effect_only_after_the_horizon_by_the_servers_clock() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    let today: chrono::NaiveDate = k.alice.query_one("SELECT (now() AT TIME ZONE 'UTC')::date", &[]).unwrap().get(0);
+    let id = Uuid::new_v4();
+    // The first version may carry its history.
+    assert_eq!(pledge(&mut k.alice, k.evenings, id, 1, 240, None, "2026-01-05").unwrap().to_string(), "2026-01-05");
+    // Easing "as of today" (or of a forged past date) is pushed past the horizon.
+    let eased = pledge(&mut k.alice, k.evenings, id, 2, 60, None, "2020-01-01").unwrap();
+    assert_eq!(eased, today + chrono::Days::new(14));
+    // A session that sets another time zone changes nothing.
+    k.alice.batch_execute("SET TimeZone = 'Pacific/Kiritimati'").unwrap();
+    let stricter = pledge(&mut k.alice, k.evenings, id, 3, 300, None, "2020-01-01").unwrap();
+    assert_eq!(stricter, today, "a stricter version starts no earlier than the server's date");
+    // Versions are append-only: no rewriting history.
+    assert_denied(k.alice.execute("UPDATE learnlog.pledges SET amount = 0", &[]));
+    assert_denied(k.alice.execute("DELETE FROM learnlog.pledges", &[]));
+    // Skipping a version is refused.
+    assert!(pledge(&mut k.alice, k.evenings, id, 9, 10, None, "2020-01-01").is_err());
+}
+
+#[test]
+fn only_the_named_referee_confirms_a_settlement() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    let [alice, bob, _carol, dave] = k.names.clone();
+    let id = Uuid::new_v4();
+    // A referee from outside the cohort is refused.
+    assert!(pledge(&mut k.alice, k.evenings, id, 1, 240, Some(&dave), "2026-01-05").is_err());
+    pledge(&mut k.alice, k.evenings, id, 1, 240, Some(&bob), "2026-01-05").unwrap();
+    let period = chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap();
+    k.alice
+        .execute(
+            "INSERT INTO learnlog.settlements (cohort, pledge, period_start, stake, settled_on) VALUES ($1, $2, $3, '10 EUR', $3)",
+            &[&k.evenings, &id, &period],
+        )
+        .unwrap();
+    let confirm = |c: &mut Client, referee: Option<&str>| {
+        let sql = match referee {
+            None => {
+                "INSERT INTO learnlog.confirmations (cohort, member, pledge, period_start) VALUES ($1, $2::text::name, $3, $4)"
+            }
+            Some(_) => {
+                "INSERT INTO learnlog.confirmations (cohort, member, pledge, period_start, referee)
+                        VALUES ($1, $2::text::name, $3, $4, $5::text::name)"
+            }
+        };
+        match referee {
+            None => c.execute(sql, &[&k.evenings, &alice, &id, &period]),
+            Some(r) => c.execute(sql, &[&k.evenings, &alice, &id, &period, &r]),
+        }
+    };
+    // Carol is in the cohort, not the referee; alice is the pledger; carol
+    // cannot sign as bob; dave is not even in the cohort.
+    assert_denied(confirm(&mut k.carol, None));
+    assert_denied(confirm(&mut k.alice, None));
+    assert_denied(confirm(&mut k.carol, Some(&bob)));
+    assert_denied(confirm(&mut k.dave, None));
+    assert_eq!(confirm(&mut k.bob, None).unwrap(), 1);
+    let by: String = k.carol.query_one("SELECT referee::text FROM learnlog.confirmations", &[]).unwrap().get(0);
+    assert_eq!(by, bob);
+}
+
+#[test]
+fn nobody_reviews_their_own_project_and_a_later_review_replaces() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    let alice = k.names[0].clone();
+    let project = Uuid::new_v4();
+    k.alice
+        .execute(
+            "INSERT INTO learnlog.review_requests (cohort, project, slug, title, skills) VALUES ($1, $2, 'etl', 'ETL', '{sql}')",
+            &[&k.evenings, &project],
+        )
+        .unwrap();
+    let review = |c: &mut Client, rating: i32| {
+        c.execute(
+            "INSERT INTO learnlog.reviews (cohort, member, project, rating, comment) VALUES ($1, $2::text::name, $3, $4, 'ok')
+             ON CONFLICT (cohort, member, project, reviewer) DO UPDATE SET rating = EXCLUDED.rating, comment = EXCLUDED.comment",
+            &[&k.evenings, &alice, &project, &rating],
+        )
+    };
+    assert_denied(review(&mut k.alice, 5));
+    assert_denied(review(&mut k.dave, 1));
+    review(&mut k.bob, 2).unwrap();
+    review(&mut k.bob, 4).unwrap();
+    let rows = k.carol.query("SELECT reviewer::text, rating FROM learnlog.reviews", &[]).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get::<_, i32>(1), 4);
+    // Nobody signs a review as someone else.
+    let bob = k.names[1].clone();
+    assert_denied(k.carol.execute(
+        "INSERT INTO learnlog.reviews (cohort, member, project, reviewer, rating, comment) VALUES ($1, $2::text::name, $3, $4::text::name, 1, 'x')",
+        &[&k.evenings, &alice, &project, &bob],
+    ));
+    // Nor rewrites another's.
+    assert_eq!(k.carol.execute("UPDATE learnlog.reviews SET rating = 1", &[]).unwrap(), 0);
+}
+
+#[test]
+fn remove_member_purge_takes_the_member_out_of_every_cohort() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    publish(&mut k.bob, k.evenings, None, "2026-11-16").unwrap();
+    let bob = k.names[1].clone();
+    drop(k.bob);
+    let run = env.run(&["--json", "server", "remove-member", &bob, "--purge", "--url", &pg.admin_url()]).ok().json();
+    assert_eq!(run["purged"]["cohort_memberships"], 1);
+    assert_eq!(count(&mut k.alice, "SELECT count(*) FROM learnlog.cohort_members"), 2);
+    assert_eq!(count(&mut k.alice, "SELECT count(*) FROM learnlog.published"), 0);
+}
