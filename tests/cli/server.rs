@@ -542,13 +542,15 @@ fn tls_ca() -> Option<String> {
     match std::env::var("LEARNLOG_TEST_PG_CA") {
         Ok(ca) if !ca.is_empty() => Some(ca),
         _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                panic!("LEARNLOG_TEST_PG_CA is not set under CI=true (.ci/pg-start sets it)");
-            }
+            assert!(!ci(), "LEARNLOG_TEST_PG_CA is not set under CI=true (.ci/pg-start sets it)");
             eprintln!("note: LEARNLOG_TEST_PG_CA is not set, so this TLS test did not run");
             None
         }
     }
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
 fn with_params(url: &str, params: &str) -> String {
@@ -886,4 +888,21 @@ fn remove_member_purge_takes_the_member_out_of_every_cohort() {
     assert_eq!(run["purged"]["cohort_memberships"], 1);
     assert_eq!(count(&mut k.alice, "SELECT count(*) FROM learnlog.cohort_members"), 2);
     assert_eq!(count(&mut k.alice, "SELECT count(*) FROM learnlog.published"), 0);
+}
+
+#[test]
+fn a_url_without_a_host_reaches_the_local_socket() {
+    let Some(pg) = PgTest::new() else { return };
+    let Some(socket) = std::env::var("LEARNLOG_TEST_PG_SOCKET").ok().filter(|s| !s.is_empty()) else {
+        assert!(!ci(), "LEARNLOG_TEST_PG_SOCKET is not set under CI=true (.ci/pg-start sets it)");
+        eprintln!("note: LEARNLOG_TEST_PG_SOCKET is not set, so this socket test did not run");
+        return;
+    };
+    let admin = pg.admin_url();
+    let user = admin.split("://").nth(1).and_then(|r| r.split(['@', ':']).next()).unwrap().to_string();
+    let port = pg.host_port().rsplit(':').next().unwrap().to_string();
+    let url = format!("postgresql://{user}@/{}?host={socket}&port={port}&sslmode=require", pg.db);
+    let env = TestEnv::new();
+    let run = env.run(&["server", "init", &url]).ok();
+    assert!(run.stdout.contains(&format!("@/{}?host=", pg.db)), "{}", run.stdout);
 }
