@@ -906,3 +906,48 @@ fn a_url_without_a_host_reaches_the_local_socket() {
     let run = env.run(&["server", "init", &url]).ok();
     assert!(run.stdout.contains(&format!("@/{}?host=", pg.db)), "{}", run.stdout);
 }
+
+/// With no password anywhere, learnlog asks on a terminal (through
+/// `script`, when the system has it), and only when the server wants one.
+#[cfg(unix)]
+#[test]
+fn the_password_is_asked_on_a_terminal() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_script {
+        assert!(!ci(), "`script` is missing under CI=true");
+        return;
+    }
+    let Some((pg, env)) = setup() else { return };
+    let alice = add(&pg, &env, "alice");
+    let url = format!("{}?sslmode=disable", pg.url_as(&alice.0));
+    let command = format!("'{}' server init '{url}'", crate::common::BIN);
+    let mut cmd = env.program("script", &["-qec", &command, "/dev/null"]);
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = child.stdout.take().unwrap();
+    // Type only once the prompt is up: earlier input would be echoed.
+    let mut seen = Vec::new();
+    let mut buffer = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("Password for") {
+        use std::io::Read;
+        let n = out.read(&mut buffer).unwrap();
+        assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buffer[..n]);
+    }
+    stdin.write_all(format!("{}\n", alice.1).as_bytes()).unwrap();
+    drop(stdin);
+    std::io::Read::read_to_end(&mut out, &mut seen).unwrap();
+    assert!(child.wait().unwrap().success());
+    let stdout = String::from_utf8_lossy(&seen);
+    assert!(stdout.contains(&format!("Password for {} at ", alice.0)), "{stdout}");
+    assert!(stdout.contains("is up to date"), "{stdout}");
+    assert!(!stdout.contains(&alice.1), "the typed password was echoed: {stdout}");
+}
