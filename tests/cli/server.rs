@@ -952,3 +952,55 @@ fn the_password_is_asked_on_a_terminal() {
     assert!(stdout.contains(&format!("Password for {} at ", alice.0)), "{stdout}");
     assert!(stdout.contains("is up to date"), "{stdout}");
 }
+
+/// A hosted PostgreSQL gives no superuser: an owner with CREATEROLE runs
+/// everything, and row security (forced on the tables it owns) lets it.
+#[test]
+fn an_administrator_who_is_not_a_superuser_runs_everything() {
+    let Some(pg) = PgTest::new() else { return };
+    let env = TestEnv::new();
+    let owner = pg.role("owner");
+    let mut superuser = pg.admin();
+    superuser
+        .batch_execute(&format!(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'learnlog_member') THEN
+                     CREATE ROLE learnlog_member NOLOGIN;
+                 END IF;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+             END $$;
+             CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD 'pw-owner';
+             GRANT CREATE ON DATABASE {db} TO {owner};
+             GRANT learnlog_member TO {owner} WITH ADMIN OPTION;",
+            db = pg.db
+        ))
+        .unwrap();
+    let url = format!("{}?sslmode=disable", pg.url_with_password(&owner, "pw-owner"));
+    env.run(&["server", "init", &url]).ok();
+    assert_eq!(version(&pg), learnlog::server::schema::latest().to_string());
+    let tables_owner: String = superuser
+        .query_one(
+            "SELECT tableowner::text FROM pg_tables WHERE schemaname = 'learnlog' AND tablename = 'sync_log'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables_owner, owner);
+    let alice = pg.role("alice");
+    env.run_stdin(&["server", "add-member", &alice, "--password-stdin", "--url", &url], "pw-alice\n").ok();
+    let mut a = pg.connect_as(&alice, "pw-alice").unwrap();
+    insert_row(&mut a, Uuid::new_v4(), 1).unwrap();
+    let other = pg.role("bob");
+    env.run_stdin(&["server", "add-member", &other, "--password-stdin", "--url", &url], "pw-bob\n").ok();
+    // The owner's own view goes through its policies (FORCE): it sees all.
+    let mut as_owner = pg.connect_as(&owner, "pw-owner").unwrap();
+    assert_eq!(count(&mut as_owner, "SELECT count(*) FROM learnlog.sync_log"), 1);
+    drop(a);
+    let run = env.run(&["--json", "server", "remove-member", &alice, "--purge", "--url", &url]).ok().json();
+    assert_eq!(run["purged"]["sync_log_rows"], 1);
+    assert_eq!(count(&mut superuser, "SELECT count(*) FROM learnlog.sync_log"), 0);
+    // Bob, a member, is no administrator for all that.
+    let mut b = pg.connect_as(&other, "pw-bob").unwrap();
+    assert_denied(b.query("SELECT * FROM learnlog.members", &[]));
+    assert_eq!(count(&mut b, "SELECT count(*) FROM learnlog.sync_log"), 0);
+}
