@@ -150,6 +150,12 @@ fn explain_connect(err: postgres::Error, url: &ServerUrl, unsafe_pgpass: Option<
     }
     let text = source_text(&err);
     let lower = text.to_lowercase();
+    if lower.contains("does not support tls") {
+        return with_hint(
+            format!("the server at {} does not offer TLS, and the URL requires it", url.address()),
+            "turn `ssl = on` in the server's postgresql.conf (or use sslmode=disable only on a network you trust)",
+        );
+    }
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
         return with_hint(
             format!("the TLS connection to {} failed: {text}", url.address()),

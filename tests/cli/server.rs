@@ -1004,3 +1004,24 @@ fn an_administrator_who_is_not_a_superuser_runs_everything() {
     assert_denied(b.query("SELECT * FROM learnlog.members", &[]));
     assert_eq!(count(&mut b, "SELECT count(*) FROM learnlog.sync_log"), 0);
 }
+
+#[test]
+fn require_against_a_server_without_tls_says_so() {
+    // A stand-in server that answers the TLS request with "no".
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 8];
+            let _ = stream.read_exact(&mut request);
+            let _ = stream.write_all(b"N");
+            let mut rest = [0u8; 64];
+            let _ = stream.read(&mut rest);
+        }
+    });
+    let env = TestEnv::new();
+    let run = env.run(&["server", "init", &format!("postgresql://x:y@127.0.0.1:{port}/db?sslmode=require")]).fails(1);
+    assert!(run.stderr.contains("does not offer TLS"), "{}", run.transcript());
+    assert!(run.stderr.contains("hint: turn `ssl = on`"), "{}", run.transcript());
+}
