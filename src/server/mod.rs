@@ -6,6 +6,7 @@
 //! nothing here is trusted to keep one member from another's rows.
 
 pub mod admin;
+pub mod cohorts;
 pub mod pgpass;
 pub mod schema;
 pub mod sync_log;

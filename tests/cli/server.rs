@@ -1025,3 +1025,84 @@ fn require_against_a_server_without_tls_says_so() {
     assert!(run.stderr.contains("does not offer TLS"), "{}", run.transcript());
     assert!(run.stderr.contains("hint: turn `ssl = on`"), "{}", run.transcript());
 }
+
+// ---- the cohort API, as members ---------------------------------------------
+
+#[test]
+fn the_cohort_api_round_trip() {
+    use learnlog::server::cohorts::{self, PledgeVersion, ReviewRequest};
+    let Some((pg, env)) = setup() else { return };
+    let [a, b, d] = ["alice", "bob", "dave"].map(|n| add(&pg, &env, n));
+    let [mut alice, mut bob, mut dave] = [&a, &b, &d].map(|m| connect(&member_url(&pg, m)).unwrap());
+    let id = cohorts::create(&mut alice, "evenings", "Alice").unwrap();
+    assert!(cohorts::create(&mut alice, "evenings", "Alice").is_err(), "a second cohort of the same name");
+    let (code, expires) = cohorts::invite(&mut alice, id, 1, std::time::Duration::from_secs(7 * 86400)).unwrap();
+    assert!(code.len() >= 22);
+    assert!(expires > chrono::Utc::now() + chrono::Duration::days(6));
+    assert_eq!(cohorts::join(&mut bob, &code, "Bob").unwrap(), id);
+    // A used code: a user error (exit 2) that names no cohort.
+    let used = cohorts::join(&mut dave, &code, "Dave").unwrap_err();
+    assert!(used.downcast_ref::<learnlog::error::UserError>().is_some(), "{used:#}");
+    assert!(!format!("{used:#}").contains("evenings"));
+    assert_eq!(cohorts::find(&mut bob, "evenings").unwrap().id, id);
+    assert!(cohorts::find(&mut dave, "evenings").is_err());
+    let names: Vec<String> = cohorts::members(&mut bob, id).unwrap().into_iter().map(|m| m.display_name).collect();
+    assert_eq!(names, vec!["Alice", "Bob"]);
+    // Weekly data: republishing replaces.
+    let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    cohorts::publish_week(&mut bob, id, week, &serde_json::json!({"minutes": 60})).unwrap();
+    cohorts::publish_week(&mut bob, id, week, &serde_json::json!({"minutes": 90})).unwrap();
+    let board = cohorts::published(&mut alice, id, week, week).unwrap();
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].data["minutes"], 90);
+    // Pledges: versions numbered by the server, dates refereed by it.
+    let pledge = uuid::Uuid::new_v4();
+    let mut version = PledgeVersion {
+        member: String::new(),
+        pledge,
+        version: 0,
+        target: "ml".into(),
+        unit: "minutes".into(),
+        amount: 240.0,
+        period: "week".into(),
+        stake: Some("10 EUR".into()),
+        referee: Some(a.0.clone()),
+        horizon_days: 7,
+        effective_from: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+    };
+    cohorts::publish_pledge(&mut bob, id, &version).unwrap();
+    version.amount = 30.0;
+    let eased = cohorts::publish_pledge(&mut bob, id, &version).unwrap();
+    assert!(eased >= chrono::Utc::now().date_naive() + chrono::Days::new(6), "{eased}");
+    let versions = cohorts::pledges(&mut alice, id).unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2]);
+    // Settlement, confirmed by the named referee only.
+    let period = chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap();
+    cohorts::settle(&mut bob, id, pledge, period, "10 EUR", period).unwrap();
+    cohorts::confirm(&mut alice, id, &b.0, pledge, period, Some("seen the receipt")).unwrap();
+    // Reviews.
+    let project = uuid::Uuid::new_v4();
+    let request = ReviewRequest {
+        member: String::new(),
+        project,
+        slug: "etl".into(),
+        title: "ETL".into(),
+        url: Some("https://example.org/etl".into()),
+        description: None,
+        skills: vec!["sql".into()],
+        note: None,
+    };
+    cohorts::request_review(&mut bob, id, &request).unwrap();
+    assert_eq!(cohorts::review_requests(&mut alice, id).unwrap()[0].skills, vec!["sql"]);
+    let own = cohorts::review(&mut bob, id, &b.0, project, 5, "mine").unwrap_err();
+    assert!(own.downcast_ref::<learnlog::error::UserError>().is_some(), "{own:#}");
+    cohorts::review(&mut alice, id, &b.0, project, 3, "ok").unwrap();
+    cohorts::review(&mut alice, id, &b.0, project, 4, "better").unwrap();
+    let got = cohorts::reviews(&mut bob, id, true).unwrap();
+    assert_eq!((got.len(), got[0].rating, got[0].comment.as_str()), (1, 4, "better"));
+    // The owner removes; a member leaves; nobody else removes anyone.
+    assert!(cohorts::remove(&mut bob, id, &a.0).is_err());
+    assert!(cohorts::leave(&mut bob, id).unwrap());
+    assert!(cohorts::list(&mut bob).unwrap().is_empty());
+    assert!(cohorts::published(&mut alice, id, week, week).unwrap().is_empty());
+}
