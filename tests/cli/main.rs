@@ -21,5 +21,6 @@ mod readme;
 mod records;
 mod reliability;
 mod report;
+mod server;
 mod streaks;
 mod widths;

@@ -161,7 +161,18 @@ fn run_unprivileged(env: &TestEnv, args: &[&str]) -> crate::common::Run {
         let copy = copy.display().to_string();
         let mut all = vec!["--reuid=65534", "--regid=65534", "--clear-groups", copy.as_str()];
         all.extend_from_slice(args);
-        crate::common::to_run(env.program("setpriv", &all).output().unwrap())
+        // Another test thread may fork while the copy is still open for
+        // writing in this process, and exec then fails with "Text file busy"
+        // until that child has exec'd: try again.
+        let mut run = crate::common::to_run(env.program("setpriv", &all).output().unwrap());
+        for _ in 0..20 {
+            if !run.stderr.contains("Text file busy") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            run = crate::common::to_run(env.program("setpriv", &all).output().unwrap());
+        }
+        run
     } else {
         env.run(args)
     }
