@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use learnlog::commands::demo::Dice;
 use learnlog::domain::money::Money;
-use learnlog::domain::records::{Kind, RestDay, Session};
+use learnlog::domain::records::{Intent, Kind, RestDay, Session, Status, Track};
 use learnlog::store::pledges::{PledgeRow, RateRow};
 use learnlog::store::{self, Db};
 use rusqlite::Connection;
@@ -295,7 +295,7 @@ fn write_items(conn: &Connection, history: &History, dice: &mut Dice) -> Result<
         Kind::Goal,
         "ml-engineer".into(),
         "Become a machine-learning engineer".into(),
-        "active",
+        Status::Active,
         at(history.first_day),
     );
     goal.uuid = dice.uuid();
@@ -305,7 +305,8 @@ fn write_items(conn: &Connection, history: &History, dice: &mut Dice) -> Result<
     let mut ids = Vec::with_capacity(PLANS.len());
     for (index, plan) in PLANS.iter().enumerate() {
         let start = history.day_at(plan.span.0);
-        let mut item = store::items::blank(plan.kind, plan.slug.into(), plan.title.into(), plan.status, at(start));
+        let mut item =
+            store::items::blank(plan.kind, plan.slug.into(), plan.title.into(), plan.status.parse()?, at(start));
         item.uuid = dice.uuid();
         item.start_date = Some(start);
         if plan.span.1 < 1.0 {
@@ -319,14 +320,14 @@ fn write_items(conn: &Connection, history: &History, dice: &mut Dice) -> Result<
         match plan.kind {
             Kind::Course => {
                 item.platform = Some(["coursera", "edx", "udemy"][index % 3].into());
-                item.track = Some(if index % 2 == 0 { "verified" } else { "audit" }.into());
+                item.track = Some(if index % 2 == 0 { Track::Verified } else { Track::Audit });
                 if index % 2 == 0 {
                     item.price = Some(Money { minor: 4900, currency: "USD".into() });
                 }
                 item.units_total = plan.units_total;
                 item.unit_name = Some("week".into());
                 item.weeks = plan.units_total;
-                item.intent = Some(if plan.slug == "spanish" { "explore" } else { "complete" }.into());
+                item.intent = Some(if plan.slug == "spanish" { Intent::Explore } else { Intent::Complete });
                 // Open courses have deadlines ahead; closed ones had theirs.
                 item.due_date = Some(if plan.span.1 >= 1.0 {
                     history.last_day + Duration::days(30 + 30 * (index as i64 % 3))
@@ -444,7 +445,7 @@ fn insert_session(conn: &Connection, planned: &Planned, ids: &[i64], dice: &mut 
         minutes: planned.minutes,
         units: planned.units,
         note: planned.note.map(String::from),
-        level: planned.level.map(String::from),
+        level: planned.level.map(str::parse).transpose()?,
         created_at: planned.end(),
         updated_at: planned.end(),
     };

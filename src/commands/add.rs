@@ -1,5 +1,7 @@
 //! `learnlog add goal|course|project`, and the field rules `edit` shares.
 
+use std::fmt::Display;
+
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -9,7 +11,7 @@ use crate::Ctx;
 use crate::cli::{AddCommand, CourseOpts, ProjectOpts};
 use crate::domain::money::Money;
 use crate::domain::parse::{parse_date, require_positive};
-use crate::domain::records::{Item, Kind};
+use crate::domain::records::{Intent, Item, Kind, Status, Track};
 use crate::domain::slug::{check_given, slugify, unique_slug};
 use crate::error::{user, user_hint};
 use crate::store;
@@ -36,8 +38,7 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
     let summary = format!("add {kind} '{title}'");
     let item = db.write(&summary, now, |conn| {
         let slug = choose_slug(conn, kind, slug.as_deref(), &title)?;
-        let initial = "active";
-        let mut item = store::items::blank(kind, slug, title.clone(), initial, now);
+        let mut item = store::items::blank(kind, slug, title.clone(), Status::Active, now);
         match &command {
             AddCommand::Goal(f) => {
                 item.description = f.why.clone();
@@ -46,8 +47,8 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
             AddCommand::Course(f) => {
                 item.start_date = Some(today);
                 apply_course_opts(conn, &mut item, &f.opts, today, &currency)?;
-                item.intent.get_or_insert_with(|| "complete".into());
-                item.track.get_or_insert_with(|| "audit".into());
+                item.intent.get_or_insert(Intent::Complete);
+                item.track.get_or_insert(Track::Audit);
             }
             AddCommand::Project(f) => apply_project_opts(conn, &mut item, &f.opts, today)?,
         }
@@ -131,13 +132,13 @@ pub fn normalize_platform(text: &str) -> String {
         .unwrap_or_else(|| text.trim().to_string())
 }
 
-fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<String> {
+/// One of `allowed`, as typed in any case.
+fn one_of<T: Copy + Display>(what: &str, value: &str, allowed: &[T]) -> Result<T> {
     let lower = value.trim().to_ascii_lowercase();
-    if allowed.contains(&lower.as_str()) {
-        Ok(lower)
-    } else {
-        Err(user_hint(format!("invalid {what} '{value}'"), format!("use {}", allowed.join(" or "))))
-    }
+    allowed.iter().copied().find(|v| v.to_string() == lower).ok_or_else(|| {
+        let names: Vec<String> = allowed.iter().map(T::to_string).collect();
+        user_hint(format!("invalid {what} '{value}'"), format!("use {}", names.join(" or ")))
+    })
 }
 
 fn date_opt(text: &Option<String>, today: NaiveDate) -> Result<Option<NaiveDate>> {
@@ -159,13 +160,13 @@ pub fn apply_course_opts(
         item.url = Some(url.trim().to_string()).filter(|u| !u.is_empty());
     }
     if let Some(track) = &opts.track {
-        item.track = Some(one_of("track", track, &["audit", "verified"])?);
+        item.track = Some(one_of("track", track, Track::ALL)?);
     }
     if let Some(price) = &opts.price {
         let money = Money::parse(price, currency)?;
         // Paying for a course means the verified track, unless said otherwise.
         if !money.is_zero() && opts.track.is_none() {
-            item.track = Some("verified".into());
+            item.track = Some(Track::Verified);
         }
         item.price = Some(money);
     }
@@ -193,7 +194,7 @@ pub fn apply_course_opts(
         ));
     }
     if let Some(intent) = &opts.intent {
-        item.intent = Some(one_of("intent", intent, &["complete", "explore"])?);
+        item.intent = Some(one_of("intent", intent, Intent::ALL)?);
     }
     if let Some(goal) = &opts.goal {
         set_goal(conn, item, goal)?;
@@ -228,7 +229,7 @@ pub fn apply_project_opts(conn: &Connection, item: &mut Item, opts: &ProjectOpts
         item.due_date = Some(due);
     }
     if let Some(status) = &opts.status {
-        item.status = one_of("project status", status, &["idea", "active"])?;
+        item.status = one_of("project status", status, &[Status::Idea, Status::Active])?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::cli::{CheckinArgs, ProgressArgs};
 use crate::domain::parse::{
     check_day_total, format_minutes, looks_like_duration, parse_bloom, parse_date, parse_duration, parse_time,
 };
-use crate::domain::records::{Item, Kind, Session};
+use crate::domain::records::{Item, Kind, Session, Status};
 use crate::error::{user, user_hint};
 use crate::store;
 
@@ -121,7 +121,7 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
             minutes,
             units: args.units.unwrap_or(0),
             note: note.clone(),
-            level: level.clone(),
+            level,
             created_at: now,
             updated_at: now,
         };
@@ -162,7 +162,10 @@ fn standing_line(ctx: &mut Ctx, target: Option<&str>) -> Result<String> {
     let streak = crate::report::streak::build(conn, &settings, today, &store::sessions::Scope::All, None, &book)?;
     let mut parts = vec![format!("streak {}d", streak.daily.current)];
     let current = |wanted: &str| {
-        book.pledges.iter().filter(|p| p.status == "active" && p.target == wanted).find_map(|p| p.current.clone())
+        book.pledges
+            .iter()
+            .filter(|p| p.status == crate::report::pledges::PledgeState::Active && p.target == wanted)
+            .find_map(|p| p.current.clone())
     };
     let pledge = target.and_then(|t| current(t).map(|c| (c, t))).or_else(|| current("all").map(|c| (c, "all")));
     if let Some((period, on)) = pledge {
@@ -225,10 +228,10 @@ fn target_for_session(
     general: &str,
 ) -> Result<(Item, bool)> {
     let mut item = resolve(conn, reference, &[Kind::Course, Kind::Project])?;
-    match item.status.as_str() {
-        "completed" | "dropped" | "shipped" => {
+    match item.status {
+        Status::Completed | Status::Dropped | Status::Shipped | Status::Achieved => {
             // Only a dropped record can be resumed; general study always works.
-            let hint = if item.status == "dropped" {
+            let hint = if item.status == Status::Dropped {
                 format!("`learnlog resume {}` reopens it; or log general study: `{general}`", item.slug)
             } else {
                 format!("log it as general study: `{general}`")
@@ -238,20 +241,20 @@ fn target_for_session(
                 hint,
             ))
         }
-        "paused" => {
-            item.status = "active".into();
+        Status::Paused => {
+            item.status = Status::Active;
             item.updated_at = now;
             store::items::update(conn, &item)?;
             Ok((item, true))
         }
-        "idea" => {
+        Status::Idea => {
             // Working on an idea makes it an active project.
-            item.status = "active".into();
+            item.status = Status::Active;
             item.updated_at = now;
             store::items::update(conn, &item)?;
             Ok((item, false))
         }
-        _ => Ok((item, false)),
+        Status::Active => Ok((item, false)),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::cli::{HeatmapArgs, OddsArgs, ReportArgs, ReportFormat, StatusArgs, St
 use crate::clock::{Clock, Zone};
 use crate::config::Config;
 use crate::domain::money::Money;
-use crate::domain::records::{Kind, RestDay, Session};
+use crate::domain::records::{BloomLevel, Intent, Kind, RestDay, Session, Status, Track};
 use crate::output::Out;
 use crate::store::pledges::{PledgeRow, RateRow};
 use crate::store::{self, Db};
@@ -143,7 +143,7 @@ impl Sample<'_> {
         kind: Kind,
         slug: &str,
         title: &str,
-        status: &str,
+        status: Status,
         fill: impl FnOnce(&mut crate::domain::records::Item),
     ) -> Result<i64> {
         let mut item = store::items::blank(kind, slug.into(), title.into(), status, self.now - Duration::days(160));
@@ -162,7 +162,7 @@ impl Sample<'_> {
         start_hour: u32,
         minutes: i64,
         units: i64,
-        level: Option<&str>,
+        level: Option<BloomLevel>,
     ) -> Result<()> {
         let start = day.and_hms_opt(start_hour, 0, 0).map(|t| t.and_utc());
         let session = Session {
@@ -176,7 +176,7 @@ impl Sample<'_> {
             minutes,
             units,
             note: None,
-            level: level.map(String::from),
+            level,
             created_at: self.now,
             updated_at: self.now,
         };
@@ -190,44 +190,44 @@ fn money(minor: i64) -> Option<Money> {
 
 fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
     let s = Sample { conn, now, today };
-    let goal = s.item(Kind::Goal, "ml-engineer", "Become a machine-learning engineer", "active", |i| {
+    let goal = s.item(Kind::Goal, "ml-engineer", "Become a machine-learning engineer", Status::Active, |i| {
         i.description = Some("work on problems I care about".into());
         i.due_date = Some(s.day(220));
     })?;
-    let ml = s.item(Kind::Course, "ml", "Machine Learning Specialization", "active", |i| {
+    let ml = s.item(Kind::Course, "ml", "Machine Learning Specialization", Status::Active, |i| {
         i.platform = Some("coursera".into());
-        i.track = Some("verified".into());
+        i.track = Some(Track::Verified);
         i.price = money(4900);
         i.units_total = Some(11);
         i.unit_name = Some("week".into());
         i.weeks = Some(11);
         i.start_date = Some(s.day(-84));
         i.due_date = Some(s.day(30));
-        i.intent = Some("complete".into());
+        i.intent = Some(Intent::Complete);
         i.goal_id = Some(goal);
     })?;
-    let cs50 = s.item(Kind::Course, "cs50", "CS50's Introduction to Computer Science", "active", |i| {
+    let cs50 = s.item(Kind::Course, "cs50", "CS50's Introduction to Computer Science", Status::Active, |i| {
         i.platform = Some("edx".into());
-        i.track = Some("audit".into());
+        i.track = Some(Track::Audit);
         i.units_total = Some(10);
         i.unit_name = Some("lecture".into());
         i.weeks = Some(12);
         i.start_date = Some(s.day(-60));
         i.due_date = Some(s.day(40));
-        i.intent = Some("complete".into());
+        i.intent = Some(Intent::Complete);
     })?;
-    let rust = s.item(Kind::Course, "rust-book", "The Rust Programming Language", "active", |i| {
+    let rust = s.item(Kind::Course, "rust-book", "The Rust Programming Language", Status::Active, |i| {
         i.platform = Some("rust-lang.org".into());
-        i.track = Some("audit".into());
+        i.track = Some(Track::Audit);
         i.units_total = Some(20);
         i.unit_name = Some("chapter".into());
         i.start_date = Some(s.day(-45));
         i.due_date = Some(s.day(12));
-        i.intent = Some("explore".into());
+        i.intent = Some(Intent::Explore);
     })?;
-    s.item(Kind::Course, "learning-how-to-learn", "Learning How to Learn", "completed", |i| {
+    s.item(Kind::Course, "learning-how-to-learn", "Learning How to Learn", Status::Completed, |i| {
         i.platform = Some("coursera".into());
-        i.track = Some("verified".into());
+        i.track = Some(Track::Verified);
         i.price = money(4900);
         i.units_total = Some(4);
         i.weeks = Some(4);
@@ -236,15 +236,15 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
         i.credential_url = Some("https://coursera.org/verify/DEMO1234".into());
         i.score = Some(96.0);
     })?;
-    s.item(Kind::Course, "stats", "Intro to Statistics", "dropped", |i| {
+    s.item(Kind::Course, "stats", "Intro to Statistics", Status::Dropped, |i| {
         i.platform = Some("udacity".into());
-        i.track = Some("verified".into());
+        i.track = Some(Track::Verified);
         i.price = money(3900);
         i.start_date = Some(s.day(-140));
         i.ended_on = Some(s.day(-100));
         i.end_reason = Some("too much at once".into());
     })?;
-    let birds = s.item(Kind::Project, "bird-songs", "Bird song classifier", "active", |i| {
+    let birds = s.item(Kind::Project, "bird-songs", "Bird song classifier", Status::Active, |i| {
         i.url = Some("https://github.com/example/bird-songs".into());
         i.description = Some("Classifies garden bird songs from phone recordings".into());
         i.skills = vec!["python".into(), "pytorch".into(), "audio".into()];
@@ -252,14 +252,18 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
         i.goal_id = Some(goal);
         i.due_date = Some(s.day(45));
     })?;
-    s.item(Kind::Project, "study-site", "Personal study site", "shipped", |i| {
+    s.item(Kind::Project, "study-site", "Personal study site", Status::Shipped, |i| {
         i.url = Some("https://example.org".into());
         i.skills = vec!["html".into(), "css".into()];
         i.ended_on = Some(s.day(-90));
     })?;
     // Five months of sessions with a summer-holiday gap and a slow patch.
     let mut dice = Dice(0x5EED_1EA2_2026);
-    let levels = ["remember", "understand", "apply", "apply", "analyze", "create"];
+    // Applying weighs double; nothing is evaluated.
+    let levels = {
+        use BloomLevel::*;
+        [Remember, Understand, Apply, Apply, Analyze, Create]
+    };
     let (mut ml_units, mut cs_units, mut rust_units) = (0, 0, 0);
     for offset in -150..=0 {
         let day = s.day(offset);

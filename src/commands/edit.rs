@@ -7,7 +7,7 @@ use super::{ALL_KINDS, find_session, non_empty, resolve, session_number};
 use crate::Ctx;
 use crate::cli::{EditArgs, ProjectOpts};
 use crate::domain::parse::{check_day_total, parse_bloom, parse_date, parse_duration};
-use crate::domain::records::{Item, Kind};
+use crate::domain::records::{Item, Kind, Status};
 use crate::error::{user, user_hint};
 use crate::report::records::ItemView;
 use crate::store;
@@ -86,7 +86,7 @@ fn refuse_total_below_done(conn: &rusqlite::Connection, item: &Item, given: Opti
         return Ok(());
     }
     // `progress` works only while the course is open.
-    let hint = if matches!(item.status.as_str(), "active" | "paused") {
+    let hint = if matches!(item.status, Status::Active | Status::Paused) {
         format!(
             "give --units {done} or more; to lower the units done as well, `learnlog progress {} {total}/{total}`",
             item.slug

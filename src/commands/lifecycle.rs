@@ -12,7 +12,7 @@ use crate::cli::{DoneArgs, DropArgs, RmArgs};
 use crate::config::Settings;
 use crate::domain::parse::parse_date;
 use crate::domain::pledge::Completion;
-use crate::domain::records::{Item, Kind};
+use crate::domain::records::{Item, Kind, Status};
 use crate::error::{user, user_hint};
 use crate::report;
 use crate::report::records::ItemView;
@@ -26,7 +26,7 @@ pub fn done(ctx: &mut Ctx, args: &DoneArgs) -> Result<()> {
     }
     let (view, pledges) = change_status(ctx, &args.reference, "done", PledgeEffect::Complete(day), |item| {
         if !item.is_open() {
-            let hint = if item.status == "dropped" {
+            let hint = if item.status == Status::Dropped {
                 format!("`learnlog resume {}` reopens it", item.slug)
             } else {
                 format!("`learnlog show {}` shows when and how", item.slug)
@@ -36,7 +36,7 @@ pub fn done(ctx: &mut Ctx, args: &DoneArgs) -> Result<()> {
         if item.kind != Kind::Course && (args.credential.is_some() || args.score.is_some()) {
             return Err(user("--credential and --score are for courses"));
         }
-        item.status = item.kind.done_status().to_string();
+        item.status = item.kind.done_status();
         item.ended_on = Some(day);
         if let Some(url) = &args.credential {
             item.credential_url = Some(url.trim().to_string());
@@ -64,7 +64,7 @@ pub fn drop(ctx: &mut Ctx, args: &DropArgs) -> Result<()> {
         if !item.is_open() {
             return Err(user(format!("{} is already {}", item.slug, item.status)));
         }
-        item.status = "dropped".into();
+        item.status = Status::Dropped;
         item.ended_on = Some(day);
         item.end_reason = args.reason.clone();
         Ok(())
@@ -78,10 +78,10 @@ pub fn pause(ctx: &mut Ctx, reference: &str) -> Result<()> {
         if item.kind == Kind::Goal {
             return Err(user("a goal cannot be paused; pause its courses or projects"));
         }
-        if item.status != "active" && item.status != "idea" {
+        if item.status != Status::Active && item.status != Status::Idea {
             return Err(user(format!("{} is {}, not active", item.slug, item.status)));
         }
-        item.status = "paused".into();
+        item.status = Status::Paused;
         Ok(())
     })?;
     finish(ctx, &view, format!("Paused {} {}.{pledges}", view.item.kind, view.item.slug))
@@ -89,9 +89,9 @@ pub fn pause(ctx: &mut Ctx, reference: &str) -> Result<()> {
 
 pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<()> {
     let (view, _) = change_status(ctx, reference, "resume", PledgeEffect::None, |item| {
-        match item.status.as_str() {
-            "paused" | "dropped" => {}
-            "active" => return Err(user(format!("{} is already active", item.slug))),
+        match item.status {
+            Status::Paused | Status::Dropped => {}
+            Status::Active => return Err(user(format!("{} is already active", item.slug))),
             other => {
                 return Err(user_hint(
                     format!("{} is {other}; only a paused or dropped record can be resumed", item.slug),
@@ -99,7 +99,7 @@ pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<()> {
                 ));
             }
         }
-        item.status = "active".into();
+        item.status = Status::Active;
         item.ended_on = None;
         item.end_reason = None;
         Ok(())

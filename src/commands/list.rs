@@ -6,7 +6,7 @@ use crate::Ctx;
 use crate::cli::{ListArgs, ListKind};
 use crate::commands::{ALL_KINDS, resolve};
 use crate::domain::parse::parse_date;
-use crate::domain::records::Kind;
+use crate::domain::records::{Kind, Status};
 use crate::error::user_hint;
 use crate::render;
 use crate::report;
@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
             let report = report::pledges::build(ctx)?;
             let mut pledges = report.pledges;
             if !args.all {
-                pledges.retain(|p| p.status != "ended");
+                pledges.retain(|p| p.status != crate::report::pledges::PledgeState::Ended);
             }
             if ctx.out.json {
                 return ctx.out.json_doc(&pledges);
@@ -95,20 +95,24 @@ fn sessions(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
 const DEFAULT_SESSIONS: usize = 20;
 
 fn items(ctx: &mut Ctx, kind: Kind, args: &ListArgs) -> Result<()> {
-    if let Some(status) = &args.status
-        && !kind.statuses().contains(&status.as_str())
-    {
-        return Err(user_hint(
-            format!("a {kind} has no status '{status}'"),
-            format!("use one of {}", kind.statuses().join(", ")),
-        ));
-    }
+    let wanted: Option<Status> = match &args.status {
+        Some(text) => match text.parse() {
+            Ok(status) if kind.statuses().contains(&status) => Some(status),
+            _ => {
+                return Err(user_hint(
+                    format!("a {kind} has no status '{text}'"),
+                    format!("use one of {}", kind.statuses_text()),
+                ));
+            }
+        },
+        None => None,
+    };
     let db = ctx.read_db()?;
     let conn = db.conn();
     let mut items = store::items::list(conn, Some(kind))?;
-    items.retain(|item| match &args.status {
-        Some(status) => &item.status == status,
-        None => args.all || item.is_open() || item.status == "active",
+    items.retain(|item| match wanted {
+        Some(status) => item.status == status,
+        None => args.all || item.is_open() || item.status == Status::Active,
     });
     if let Some(limit) = args.limit {
         items.truncate(limit);

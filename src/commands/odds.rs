@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::resolve;
 use crate::Ctx;
 use crate::cli::OddsArgs;
-use crate::domain::records::Kind;
+use crate::domain::records::{Kind, Status};
 use crate::error::user_hint;
 use crate::render;
 use crate::report;
@@ -15,7 +15,7 @@ pub fn run(ctx: &mut Ctx, args: &OddsArgs) -> Result<()> {
     let conn = ctx.read_db()?.conn();
     let only = args.reference.as_deref().map(|r| resolve(conn, r, &[Kind::Course])).transpose()?;
     if let Some(course) = &only
-        && course.status != "active"
+        && course.status != Status::Active
     {
         return Err(user_hint(
             format!("{} is {}; odds are for active courses", course.slug, course.status),

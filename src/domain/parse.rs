@@ -3,6 +3,7 @@
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, Weekday};
 
 use super::Invalid;
+use super::records::BloomLevel;
 
 const DATE_HINT: &str = "use today, yesterday, tomorrow, a weekday (mon, last fri, next fri), YYYY-MM-DD, -3d or +2w";
 const DURATION_HINT: &str = "use 45m, 1h, 1h30m, 1.5h, 90 (minutes) or 1:30; more than 0 and at most 24h";
@@ -297,14 +298,14 @@ pub fn format_percent(p: f64) -> String {
     }
 }
 
-/// Bloom's taxonomy, revised (Anderson & Krathwohl 2001).
-pub const BLOOM_LEVELS: [&str; 6] = ["remember", "understand", "apply", "analyze", "evaluate", "create"];
-
-pub fn parse_bloom(text: &str) -> Result<String, Invalid> {
+/// A Bloom level as typed: any case, and the British `analyse`. The levels
+/// are Bloom's taxonomy, revised (Anderson & Krathwohl 2001): [`BloomLevel::ALL`].
+pub fn parse_bloom(text: &str) -> Result<BloomLevel, Invalid> {
     let lower = text.trim().to_ascii_lowercase();
     let lower = if lower == "analyse" { "analyze".to_string() } else { lower };
-    BLOOM_LEVELS.iter().find(|level| **level == lower).map(|l| l.to_string()).ok_or_else(|| {
-        Invalid::new(format!("invalid Bloom level '{text}'"), format!("use one of {}", BLOOM_LEVELS.join(", ")))
+    lower.parse().map_err(|_| {
+        let names: Vec<&str> = BloomLevel::ALL.iter().map(|l| l.as_str()).collect();
+        Invalid::new(format!("invalid Bloom level '{text}'"), format!("use one of {}", names.join(", ")))
     })
 }
 

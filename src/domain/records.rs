@@ -1,11 +1,48 @@
 //! The records learnlog keeps (SPEC §1.1), as the rest of the program sees them.
 
 use std::fmt;
+use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Invalid;
 use super::money::Money;
+
+/// A text-backed enum: its variants, their names, `Display` and `FromStr`.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Invalid;
+
+            fn from_str(text: &str) -> Result<$name, Invalid> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == text).ok_or_else(|| Invalid {
+                    message: format!("'{text}' is not a {}", $what),
+                    hint: Some(format!("use one of {}", $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "))),
+                })
+            }
+        }
+    };
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -34,20 +71,26 @@ impl Kind {
     }
 
     /// The statuses a record of this kind can have, the first being where it starts.
-    pub fn statuses(self) -> &'static [&'static str] {
+    pub fn statuses(self) -> &'static [Status] {
+        use Status::*;
         match self {
-            Kind::Goal => &["active", "achieved", "dropped"],
-            Kind::Course => &["active", "paused", "completed", "dropped"],
-            Kind::Project => &["idea", "active", "paused", "shipped", "dropped"],
+            Kind::Goal => &[Active, Achieved, Dropped],
+            Kind::Course => &[Active, Paused, Completed, Dropped],
+            Kind::Project => &[Idea, Active, Paused, Shipped, Dropped],
         }
     }
 
+    /// The statuses of this kind as `a, b, c`, for messages.
+    pub fn statuses_text(self) -> String {
+        self.statuses().iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    }
+
     /// The status `done` moves a record to.
-    pub fn done_status(self) -> &'static str {
+    pub fn done_status(self) -> Status {
         match self {
-            Kind::Goal => "achieved",
-            Kind::Course => "completed",
-            Kind::Project => "shipped",
+            Kind::Goal => Status::Achieved,
+            Kind::Course => Status::Completed,
+            Kind::Project => Status::Shipped,
         }
     }
 }
@@ -58,6 +101,54 @@ impl fmt::Display for Kind {
     }
 }
 
+named_enum!(
+    /// Where a goal, course or project stands (SPEC §1.1). Which statuses a
+    /// record may take depends on its kind: [`Kind::statuses`].
+    Status, "status" {
+        Idea => "idea",
+        Active => "active",
+        Paused => "paused",
+        Completed => "completed",
+        Shipped => "shipped",
+        Achieved => "achieved",
+        Dropped => "dropped",
+    }
+);
+
+impl Status {
+    /// Still going or yet to start: not finished, not dropped.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Active | Status::Paused | Status::Idea)
+    }
+
+    /// Finished the way it was meant to: completed, shipped or achieved.
+    pub fn is_done(self) -> bool {
+        matches!(self, Status::Completed | Status::Shipped | Status::Achieved)
+    }
+}
+
+named_enum!(
+    /// A course's certificate track.
+    Track, "track" { Audit => "audit", Verified => "verified" }
+);
+
+named_enum!(
+    /// Whether a course is meant to be finished or only looked into.
+    Intent, "intent" { Complete => "complete", Explore => "explore" }
+);
+
+named_enum!(
+    /// A level of Bloom's taxonomy, from remembering to creating (SPEC §1.3).
+    BloomLevel, "Bloom level" {
+        Remember => "remember",
+        Understand => "understand",
+        Apply => "apply",
+        Analyze => "analyze",
+        Evaluate => "evaluate",
+        Create => "create",
+    }
+);
+
 /// A goal, course or project. Fields that do not apply to a kind are `None`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
@@ -67,7 +158,7 @@ pub struct Item {
     pub kind: Kind,
     pub slug: String,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     /// The goal this course or project serves (its slug).
     pub goal: Option<String>,
     #[serde(skip)]
@@ -76,7 +167,7 @@ pub struct Item {
     /// A goal's "why", a project's description.
     pub description: Option<String>,
     pub platform: Option<String>,
-    pub track: Option<String>,
+    pub track: Option<Track>,
     pub price: Option<Money>,
     pub units_total: Option<i64>,
     pub unit_name: Option<String>,
@@ -84,7 +175,7 @@ pub struct Item {
     pub start_date: Option<NaiveDate>,
     /// A course's deadline, a project's due date, a goal's "by".
     pub due_date: Option<NaiveDate>,
-    pub intent: Option<String>,
+    pub intent: Option<Intent>,
     pub credential_url: Option<String>,
     pub score: Option<f64>,
     pub skills: Vec<String>,
@@ -106,7 +197,7 @@ impl Item {
     }
 
     pub fn is_open(&self) -> bool {
-        matches!(self.status.as_str(), "active" | "paused" | "idea")
+        self.status.is_open()
     }
 }
 
@@ -128,7 +219,7 @@ pub struct Session {
     pub minutes: i64,
     pub units: i64,
     pub note: Option<String>,
-    pub level: Option<String>,
+    pub level: Option<BloomLevel>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -144,4 +235,40 @@ pub struct RestDay {
     pub utc_offset: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_through_text_and_json() {
+        for status in Status::ALL {
+            assert_eq!(status.as_str().parse::<Status>(), Ok(*status));
+            assert_eq!(serde_json::to_string(status).unwrap(), format!("\"{status}\""));
+        }
+        for level in BloomLevel::ALL {
+            assert_eq!(level.to_string().parse::<BloomLevel>(), Ok(*level));
+        }
+        assert_eq!("verified".parse::<Track>(), Ok(Track::Verified));
+        assert_eq!("explore".parse::<Intent>(), Ok(Intent::Explore));
+    }
+
+    #[test]
+    fn unknown_names_are_refused_with_the_choices() {
+        let err = "finished".parse::<Status>().unwrap_err();
+        assert_eq!(err.message, "'finished' is not a status");
+        assert!(err.hint.unwrap().contains("idea, active, paused"));
+        assert!("Apply".parse::<BloomLevel>().is_err(), "the column form is exact; parse_bloom folds case");
+    }
+
+    #[test]
+    fn each_kind_starts_open_and_is_done_in_a_status_of_its_own() {
+        for kind in [Kind::Goal, Kind::Course, Kind::Project] {
+            assert!(kind.statuses()[0].is_open());
+            assert!(kind.statuses().contains(&kind.done_status()));
+            assert!(kind.done_status().is_done());
+        }
+        assert_eq!(Kind::Goal.statuses_text(), "active, achieved, dropped");
+    }
 }

@@ -25,8 +25,8 @@ fn text(value: &str) -> Cell {
     Cell::Text(value.to_string())
 }
 
-fn opt_text(value: &Option<String>) -> Cell {
-    Cell::Text(value.clone().unwrap_or_default())
+fn opt_text(value: &Option<impl ToString>) -> Cell {
+    Cell::Text(value.as_ref().map(ToString::to_string).unwrap_or_default())
 }
 
 fn value(value: impl ToString) -> Cell {
@@ -129,7 +129,7 @@ pub fn items(kind: Kind, views: &[ItemView]) -> Table {
                         value(&i.uuid),
                         text(&i.slug),
                         text(&i.title),
-                        value(&i.status),
+                        value(i.status),
                         opt_text(&i.description),
                         opt_value(&i.due_date),
                         opt_value(&i.ended_on),
@@ -175,7 +175,7 @@ pub fn items(kind: Kind, views: &[ItemView]) -> Table {
                         value(&i.uuid),
                         text(&i.slug),
                         text(&i.title),
-                        value(&i.status),
+                        value(i.status),
                         opt_text(&i.platform),
                         opt_text(&i.url),
                         opt_value(&i.track),
@@ -226,7 +226,7 @@ pub fn items(kind: Kind, views: &[ItemView]) -> Table {
                         value(&i.uuid),
                         text(&i.slug),
                         text(&i.title),
-                        value(&i.status),
+                        value(i.status),
                         opt_text(&i.url),
                         opt_text(&i.description),
                         text(&i.skills.join(", ")),
@@ -269,12 +269,12 @@ pub fn pledges(pledges: &[PledgeView]) -> Table {
                 value(&p.uuid),
                 text(&p.target),
                 opt_value(&p.rate),
-                value(&p.status),
+                value(p.status.as_str()),
                 opt_text(&p.stake),
                 opt_text(&p.referee),
                 value(p.from),
                 opt_value(&p.until),
-                opt_value(&p.pending.as_ref().and_then(|c| c.rate.clone())),
+                opt_value(&p.pending.as_ref().and_then(|c| c.rate)),
                 opt_value(&p.pending.as_ref().map(|c| c.effective_from)),
             ]
         })

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::parse::format_minutes;
-use crate::domain::records::{Item, Kind, Session};
+use crate::domain::records::{Item, Kind, Session, Status};
 
 /// Longest content line, in octets, before folding (RFC 5545 §3.1).
 const MAX_LINE_OCTETS: usize = 75;
@@ -88,10 +88,10 @@ impl Lines {
     }
 }
 
-fn todo_status(status: &str) -> &'static str {
+fn todo_status(status: Status) -> &'static str {
     match status {
-        "completed" | "shipped" | "achieved" => "COMPLETED",
-        "dropped" => "CANCELLED",
+        Status::Dropped => "CANCELLED",
+        done if done.is_done() => "COMPLETED",
         _ => "NEEDS-ACTION",
     }
 }
@@ -119,7 +119,7 @@ pub fn calendar(items: &[Item], sessions: &[Session]) -> String {
         };
         lines.text("SUMMARY", &format!("{} ({what})", item.title));
         lines.raw("DUE;VALUE=DATE", &date(due));
-        lines.raw("STATUS", todo_status(&item.status));
+        lines.raw("STATUS", todo_status(item.status));
         lines.raw("CATEGORIES", &format!("learnlog,{}", item.kind));
         let mut description = Vec::new();
         if let Some(platform) = &item.platform {

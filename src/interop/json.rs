@@ -11,9 +11,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::domain::money::is_currency_code;
-use crate::domain::parse::BLOOM_LEVELS;
 use crate::domain::pledge::Rate;
-use crate::domain::records::Kind;
+use crate::domain::records::{BloomLevel, Intent, Kind, Track};
 use crate::domain::slug::is_well_formed;
 use crate::domain::snapshot::{ItemRecord, PledgeRecord, Snapshot};
 use crate::error::user_hint;
@@ -197,9 +196,10 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
             }
         }
         if let Some(level) = &session.level
-            && !BLOOM_LEVELS.contains(&level.as_str())
+            && level.parse::<BloomLevel>().is_err()
         {
-            return Err(format!("{place}: unknown Bloom level '{level}' (use one of {})", BLOOM_LEVELS.join(", ")));
+            let names: Vec<&str> = BloomLevel::ALL.iter().map(|l| l.as_str()).collect();
+            return Err(format!("{place}: unknown Bloom level '{level}' (use one of {})", names.join(", ")));
         }
         if !seen.insert(session.uuid.clone()) {
             return Err(format!("{place}: UUID {} appears twice", session.uuid));
@@ -230,20 +230,16 @@ fn validate_item(kind: Kind, item: &mut ItemRecord, place: &str) -> Result<(), S
         return Err(format!("{place} ({}): the title is empty", item.slug));
     }
     let place = format!("{place} ({})", item.slug);
-    if !kind.statuses().contains(&item.status.as_str()) {
-        return Err(format!(
-            "{place}: '{}' is not a {kind} status (use one of {})",
-            item.status,
-            kind.statuses().join(", ")
-        ));
+    if !item.status.parse().is_ok_and(|status| kind.statuses().contains(&status)) {
+        return Err(format!("{place}: '{}' is not a {kind} status (use one of {})", item.status, kind.statuses_text()));
     }
     if let Some(track) = &item.track
-        && !["audit", "verified"].contains(&track.as_str())
+        && track.parse::<Track>().is_err()
     {
         return Err(format!("{place}: track '{track}' is neither audit nor verified"));
     }
     if let Some(intent) = &item.intent
-        && !["complete", "explore"].contains(&intent.as_str())
+        && intent.parse::<Intent>().is_err()
     {
         return Err(format!("{place}: intent '{intent}' is neither complete nor explore"));
     }

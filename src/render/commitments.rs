@@ -17,16 +17,16 @@ pub fn pledge_table(out: &mut Out, pledges: &[PledgeView]) -> Result<()> {
                 format!("{}/{}", c.rate.format_amount(c.done), c.rate.format_amount(c.target)),
                 verdict_text(out, c.verdict, c.needed, &c.rate, c.days_left, c.start),
             ),
-            None => ("-".into(), p.status.clone()),
+            None => ("-".into(), p.status.as_str().to_string()),
         };
         let rate = match &p.pending {
             Some(change) => format!(
                 "{} (→ {} from {})",
-                p.rate.as_deref().unwrap_or("-"),
-                change.rate.as_deref().unwrap_or("end"),
+                p.rate.map_or("-".to_string(), |r| r.to_string()),
+                change.rate.map_or("end".to_string(), |r| r.to_string()),
                 change.effective_from
             ),
-            None => p.rate.clone().unwrap_or_else(|| "-".into()),
+            None => p.rate.map_or("-".to_string(), |r| r.to_string()),
         };
         table.add_row(vec![
             p.id.to_string(),

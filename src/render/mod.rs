@@ -14,6 +14,17 @@ pub mod status;
 pub mod table;
 
 use crate::domain::parse::format_minutes;
+use crate::domain::records::BloomLevel;
+use crate::report::period::Bloom;
+
+/// (level name, minutes) in the taxonomy's order, `unspecified` last.
+pub fn bloom_rows(bloom: &Bloom) -> Vec<(&'static str, i64)> {
+    bloom
+        .levels()
+        .into_iter()
+        .map(|(level, minutes)| (level.map_or("unspecified", BloomLevel::as_str), minutes))
+        .collect()
+}
 
 /// Minutes as people say them, `-` for none.
 pub fn minutes_or_dash(minutes: i64) -> String {

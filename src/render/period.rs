@@ -8,7 +8,7 @@ use super::markdown::escape;
 use super::{minutes_or_dash, percent, plural};
 use crate::domain::parse::format_minutes;
 use crate::domain::pledge::{PeriodResult, Verdict};
-use crate::domain::records::Kind;
+use crate::domain::records::{Kind, Status};
 use crate::output::Out;
 use crate::report::period::{ItemLine, PeriodReport, PledgeLine};
 
@@ -95,8 +95,8 @@ fn odds_text(item: &ItemLine, arrow: &str) -> String {
 
 fn status_text(item: &ItemLine) -> String {
     match item.ended_on {
-        Some(day) if item.status != "active" => format!("{} {day}", item.status),
-        _ => item.status.clone(),
+        Some(day) if item.status != Status::Active => format!("{} {day}", item.status),
+        _ => item.status.to_string(),
     }
 }
 
@@ -165,7 +165,7 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
             table.add_row(vec![
                 item.reference.clone(),
                 item.kind.to_string(),
-                item.status.clone(),
+                item.status.to_string(),
                 minutes_or_dash(item.minutes),
                 item.sessions.to_string(),
                 item.units.to_string(),
@@ -271,7 +271,7 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         out.prose(out.bold("Time by Bloom level"))?;
         let mut table = out.table(&["level", "time", "share"]);
         let total = r.bloom.total();
-        for (level, minutes) in r.bloom.levels().into_iter().filter(|(_, m)| *m > 0) {
+        for (level, minutes) in super::bloom_rows(&r.bloom).into_iter().filter(|(_, m)| *m > 0) {
             table.add_row(vec![level.to_string(), format_minutes(minutes), percent(minutes as f64 / total as f64)]);
         }
         out.print_table(&table)?;
@@ -501,9 +501,7 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
     if total == 0 {
         doc.push_str("No study time in this period.\n");
     } else {
-        let rows: Vec<Vec<String>> = r
-            .bloom
-            .levels()
+        let rows: Vec<Vec<String>> = super::bloom_rows(&r.bloom)
             .into_iter()
             .filter(|(_, m)| *m > 0)
             .map(|(level, minutes)| {

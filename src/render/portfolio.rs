@@ -4,6 +4,7 @@
 
 use super::markdown::escape;
 use crate::domain::parse::format_minutes;
+use crate::domain::records::Status;
 use crate::report::portfolio::PortfolioReport;
 
 /// A link destination: only http(s) and mailto URLs become links (no
@@ -57,9 +58,9 @@ pub fn markdown(report: &PortfolioReport) -> String {
     }
     for p in &report.projects {
         md.push_str(&format!("\n### {}\n\n", link(&p.title, p.url.as_deref())));
-        let when = match (p.status.as_str(), p.shipped_on) {
-            ("shipped", Some(day)) => format!("Shipped {day}"),
-            ("shipped", None) => "Shipped".to_string(),
+        let when = match (p.status, p.shipped_on) {
+            (Status::Shipped, Some(day)) => format!("Shipped {day}"),
+            (Status::Shipped, None) => "Shipped".to_string(),
             _ => format!("Active since {}", p.started_on),
         };
         let time = if p.minutes > 0 { format!(" · {} logged", format_minutes(p.minutes)) } else { String::new() };

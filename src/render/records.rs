@@ -32,12 +32,12 @@ pub fn item_table(out: &mut Out, kind: Kind, rows: &[ItemView]) -> Result<()> {
         let item = &row.item;
         let date = item.due_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
         let cells: Vec<String> = match kind {
-            Kind::Goal => vec![item.slug.clone(), item.title.clone(), item.status.clone(), date],
+            Kind::Goal => vec![item.slug.clone(), item.title.clone(), item.status.to_string(), date],
             Kind::Course => vec![
                 item.slug.clone(),
                 item.title.clone(),
                 item.platform.clone().unwrap_or_else(|| "-".into()),
-                item.status.clone(),
+                item.status.to_string(),
                 match item.units_total {
                     Some(total) => format!("{}/{total}", row.units_done),
                     None if row.units_done > 0 => row.units_done.to_string(),
@@ -49,7 +49,7 @@ pub fn item_table(out: &mut Out, kind: Kind, rows: &[ItemView]) -> Result<()> {
             Kind::Project => vec![
                 item.slug.clone(),
                 item.title.clone(),
-                item.status.clone(),
+                item.status.to_string(),
                 if item.skills.is_empty() { "-".into() } else { item.skills.join(", ") },
                 minutes_or_dash(row.minutes),
                 date,
@@ -73,7 +73,7 @@ pub fn item_detail(out: &mut Out, view: &ItemView) -> Result<()> {
         "status",
         Some(match item.ended_on {
             Some(day) => format!("{} on {day}", item.status),
-            None => item.status.clone(),
+            None => item.status.to_string(),
         }),
     )?;
     field("reason", item.end_reason.clone())?;
@@ -81,8 +81,8 @@ pub fn item_detail(out: &mut Out, view: &ItemView) -> Result<()> {
     field("goal", item.goal.clone())?;
     field("platform", item.platform.clone())?;
     field("url", item.url.clone())?;
-    field("track", item.track.clone())?;
-    field("intent", item.intent.clone())?;
+    field("track", item.track.map(|t| t.to_string()))?;
+    field("intent", item.intent.map(|i| i.to_string()))?;
     field("price", item.price.as_ref().map(|p| p.to_string()))?;
     let unit = item.unit_name.clone().unwrap_or_else(|| "units".into());
     if item.kind == Kind::Course {

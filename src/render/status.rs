@@ -29,14 +29,11 @@ pub fn dashboard(out: &mut Out, r: &StatusReport) -> Result<()> {
         let mut table = out.table(&["#", "target", "rate", "done", "verdict"]);
         table.keep(&[0, 2, 3]).cut_reference(&[1]);
         for p in &r.pledges {
-            let rate: crate::domain::pledge::Rate = match p.rate.parse() {
-                Ok(rate) => rate,
-                Err(_) => continue,
-            };
+            let rate = p.rate;
             table.add_row(vec![
                 p.id.to_string(),
                 p.target.clone(),
-                p.rate.clone(),
+                rate.to_string(),
                 format!("{}/{}", rate.format_amount(p.done), rate.format_amount(p.target_amount)),
                 super::commitments::verdict_text(out, p.verdict, p.needed, &rate, p.days_left, p.period_start),
             ]);
@@ -90,10 +87,7 @@ pub fn short_line(out: &Out, r: &StatusReport) -> String {
         vec![format!("streak {}d", r.streak.daily.current), format!("today {}", format_minutes(r.today.minutes))];
     // The week part shows the first weekly minutes pledge, else the week's minutes.
     let weekly = r.pledges.iter().find(|p| {
-        p.rate.ends_with("/week")
-            && p.rate
-                .parse::<crate::domain::pledge::Rate>()
-                .is_ok_and(|rate| rate.unit == crate::domain::pledge::RateUnit::Minutes)
+        p.rate.per == crate::domain::pledge::Per::Week && p.rate.unit == crate::domain::pledge::RateUnit::Minutes
     });
     parts.push(match weekly {
         Some(p) => format!("week {}/{}", format_minutes(p.done), format_minutes(p.target_amount)),
@@ -120,9 +114,8 @@ pub fn nudge(out: &Out, r: &StatusReport) -> String {
         line.push_str(&format!(" ({} held)", plural(r.streak.daily.freezes_held, "freeze")));
     }
     let urgent = r.pledges.iter().filter(|p| p.verdict == Verdict::Behind).min_by_key(|p| (p.days_left, -p.needed));
-    if let Some(p) = urgent
-        && let Ok(rate) = p.rate.parse::<crate::domain::pledge::Rate>()
-    {
+    if let Some(p) = urgent {
+        let rate = p.rate;
         line.push_str(&format!(
             "{}pledge #{} {} on {}: {} to go, {} left",
             out.dot(),

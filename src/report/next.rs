@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::domain::mentor::{
     self, CompletedCourse, CourseFact, Facts, PledgeFact, ProjectFact, StreakFact, Suggestion,
 };
-use crate::domain::records::Kind;
+use crate::domain::records::{Kind, Status};
 use crate::domain::streak::week_start;
 use crate::store;
 use crate::store::sessions::Scope;
@@ -59,7 +59,7 @@ pub fn facts(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
             studied_today: studied(today_minutes),
         });
     }
-    let has_pledge = dashboard.book.pledges.iter().any(|p| p.status == "active");
+    let has_pledge = dashboard.book.pledges.iter().any(|p| p.status == super::pledges::PledgeState::Active);
 
     let courses = dashboard
         .odds
@@ -79,7 +79,7 @@ pub fn facts(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
         .collect();
 
     let mut projects = Vec::new();
-    for project in items.iter().filter(|i| i.kind == Kind::Project && i.status == "active") {
+    for project in items.iter().filter(|i| i.kind == Kind::Project && i.status == Status::Active) {
         projects.push(ProjectFact {
             slug: project.slug.clone(),
             last_session: store::sessions::last_day(conn, project.id)?,
@@ -89,10 +89,11 @@ pub fn facts(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
     let applied = |course_id: i64| items.iter().any(|i| i.kind == Kind::Project && i.course_ids.contains(&course_id));
     let completed_courses = items
         .iter()
-        .filter(|i| i.kind == Kind::Course && i.status == "completed")
+        .filter(|i| i.kind == Kind::Course && i.status == Status::Completed)
         .map(|c| CompletedCourse { slug: c.slug.clone(), ended_on: c.ended_on, applied: applied(c.id) })
         .collect();
-    let projects_shipped = items.iter().filter(|i| i.kind == Kind::Project && i.status == "shipped").count() as i64;
+    let projects_shipped =
+        items.iter().filter(|i| i.kind == Kind::Project && i.status == Status::Shipped).count() as i64;
 
     let this_week = week_start(today, settings.week_starts);
     let recent_minutes = store::sessions::day_amounts(

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::totals::DayTotals;
 use crate::domain::odds::{self, Factor, OddsInput};
-use crate::domain::records::{Item, Kind};
+use crate::domain::records::{Intent, Item, Kind, Status, Track};
 use crate::store;
 
 /// `odds --json`: one entry per active course.
@@ -36,8 +36,8 @@ struct Record {
 }
 
 fn record(courses: &[Item]) -> Record {
-    let count = |status: &str| courses.iter().filter(|c| c.status == status).count() as u32;
-    Record { completed: count("completed"), dropped: count("dropped"), active: count("active") }
+    let count = |status: Status| courses.iter().filter(|c| c.status == status).count() as u32;
+    Record { completed: count(Status::Completed), dropped: count(Status::Dropped), active: count(Status::Active) }
 }
 
 /// The day a course counts from: its start date, else the day it was added.
@@ -60,7 +60,7 @@ pub fn build_with(
     let courses = store::items::list(conn, Some(Kind::Course))?;
     let record = record(&courses);
     let mut all = Vec::new();
-    for course in courses.iter().filter(|c| c.status == "active") {
+    for course in courses.iter().filter(|c| c.status == Status::Active) {
         if only.is_some_and(|o| o.id != course.id) {
             continue;
         }
@@ -83,10 +83,10 @@ fn record_on(courses: &[Item], this: i64, day: NaiveDate) -> Record {
     let ended_by = |c: &Item| c.ended_on.is_none_or(|e| e <= day);
     let mut record = Record { completed: 0, dropped: 0, active: 1 };
     for c in courses.iter().filter(|c| c.id != this) {
-        match c.status.as_str() {
-            "completed" if ended_by(c) => record.completed += 1,
-            "dropped" if ended_by(c) => record.dropped += 1,
-            "active" | "completed" | "dropped" => record.active += 1,
+        match c.status {
+            Status::Completed if ended_by(c) => record.completed += 1,
+            Status::Dropped if ended_by(c) => record.dropped += 1,
+            Status::Active | Status::Completed | Status::Dropped => record.active += 1,
             _ => {}
         }
     }
@@ -106,8 +106,8 @@ fn course_odds(course: &Item, record: &Record, today: NaiveDate, totals: &DayTot
     let t = offset(today);
     // The learner's own record excludes this course; it is active, so it is not counted there.
     let input = OddsInput {
-        verified: course.track.as_deref() == Some("verified"),
-        intent_complete: course.intent.as_deref() != Some("explore"),
+        verified: course.track == Some(Track::Verified),
+        intent_complete: course.intent != Some(Intent::Explore),
         length_weeks: course.weeks.map(|w| w as f64),
         units_total: course.units_total,
         units_done,

@@ -19,7 +19,7 @@ use super::totals::DayTotals;
 use crate::config::Settings;
 use crate::domain::heatmap::{DEFAULT_WEEKS, Span};
 use crate::domain::pledge::{Per, PeriodResult, Verdict};
-use crate::domain::records::{Item, Kind};
+use crate::domain::records::{Item, Kind, Status};
 use crate::store;
 use crate::store::sessions::Scope;
 
@@ -188,7 +188,7 @@ pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate, report: P
         if let (Some(total), Some(deadline)) = (item.units_total.filter(|t| *t > 0), item.due_date) {
             burnups.push(burnup(item, &history, start, deadline, total, &week_ends, as_of));
         }
-        if item.status == "active" && start <= as_of {
+        if item.status == Status::Active && start <= as_of {
             let days = week_ends.iter().copied().filter(|d| *d >= start).chain([as_of]);
             let points = days.map(|day| (day, odds::course_on(item, &courses, day, &history).probability)).collect();
             tracks.push(OddsTrack { reference: item.slug.clone(), title: item.title.clone(), points });

@@ -18,7 +18,7 @@ use super::totals::DayTotals;
 use crate::config::Settings;
 use crate::domain::money::Money;
 use crate::domain::pledge::{PeriodResult, Verdict};
-use crate::domain::records::{Item, Kind};
+use crate::domain::records::{BloomLevel, Item, Kind, Status};
 use crate::domain::streak::week_start;
 use crate::store;
 use crate::store::sessions::Scope;
@@ -171,7 +171,7 @@ pub struct ItemLine {
     pub kind: Kind,
     pub title: String,
     /// Its status now.
-    pub status: String,
+    pub status: Status,
     /// When it was completed, shipped or dropped.
     pub ended_on: Option<NaiveDate>,
     pub minutes: i64,
@@ -279,30 +279,27 @@ pub struct Bloom {
 }
 
 impl Bloom {
-    pub fn add(&mut self, level: Option<&str>, minutes: i64) {
-        let slot = match level {
-            Some("remember") => &mut self.remember,
-            Some("understand") => &mut self.understand,
-            Some("apply") => &mut self.apply,
-            Some("analyze" | "analyse") => &mut self.analyze,
-            Some("evaluate") => &mut self.evaluate,
-            Some("create") => &mut self.create,
-            _ => &mut self.unspecified,
-        };
-        *slot += minutes;
+    fn slot(&mut self, level: Option<BloomLevel>) -> &mut i64 {
+        match level {
+            Some(BloomLevel::Remember) => &mut self.remember,
+            Some(BloomLevel::Understand) => &mut self.understand,
+            Some(BloomLevel::Apply) => &mut self.apply,
+            Some(BloomLevel::Analyze) => &mut self.analyze,
+            Some(BloomLevel::Evaluate) => &mut self.evaluate,
+            Some(BloomLevel::Create) => &mut self.create,
+            None => &mut self.unspecified,
+        }
     }
 
-    /// (level, minutes) in the taxonomy's order, `unspecified` last.
-    pub fn levels(&self) -> [(&'static str, i64); 7] {
-        [
-            ("remember", self.remember),
-            ("understand", self.understand),
-            ("apply", self.apply),
-            ("analyze", self.analyze),
-            ("evaluate", self.evaluate),
-            ("create", self.create),
-            ("unspecified", self.unspecified),
-        ]
+    pub fn add(&mut self, level: Option<BloomLevel>, minutes: i64) {
+        *self.slot(level) += minutes;
+    }
+
+    /// (level, minutes) in the taxonomy's order ([`BloomLevel::ALL`]),
+    /// `None` (unspecified) last.
+    pub fn levels(&self) -> Vec<(Option<BloomLevel>, i64)> {
+        let mut copy = self.clone();
+        BloomLevel::ALL.iter().copied().map(Some).chain([None]).map(|level| (level, *copy.slot(level))).collect()
     }
 
     pub fn total(&self) -> i64 {
@@ -380,7 +377,8 @@ pub fn build(
     let mut items = Vec::new();
     for item in all_items.iter().filter(|i| i.kind != Kind::Goal) {
         let done = logged.get(&Some(item.id)).copied().unwrap_or_default();
-        let live = item.status != "idea" && odds::start_day(item) <= to && item.ended_on.is_none_or(|e| e >= from);
+        let live =
+            item.status != Status::Idea && odds::start_day(item) <= to && item.ended_on.is_none_or(|e| e >= from);
         if !live && done.minutes == 0 && done.sessions == 0 && done.units == 0 {
             continue;
         }
@@ -405,7 +403,7 @@ pub fn build(
             reference: item.slug.clone(),
             kind: item.kind,
             title: item.title.clone(),
-            status: item.status.clone(),
+            status: item.status,
             ended_on: item.ended_on,
             minutes: done.minutes,
             sessions: done.sessions,
@@ -440,7 +438,8 @@ pub fn build(
     let money = money(&courses, &through, as_of);
     let mut bloom = Bloom::default();
     for (level, minutes) in store::sessions::per_level(conn, &scope, from, to)? {
-        bloom.add(level.as_deref(), minutes);
+        // A level this version does not know counts as unspecified.
+        bloom.add(level.as_deref().and_then(|l| l.parse().ok()), minutes);
     }
 
     let totals = Totals {
@@ -484,9 +483,9 @@ fn odds_change(
     // A period in the future compares today with today.
     let before = from.pred_opt().unwrap_or(from).min(as_of);
     let start = odds::start_day(course);
-    let settled = |day: NaiveDate| match (course.status.as_str(), course.ended_on) {
-        ("completed", Some(end)) if end <= day => Some(1.0),
-        ("dropped", Some(end)) if end <= day => Some(0.0),
+    let settled = |day: NaiveDate| match (course.status, course.ended_on) {
+        (Status::Completed, Some(end)) if end <= day => Some(1.0),
+        (Status::Dropped, Some(end)) if end <= day => Some(0.0),
         _ => None,
     };
     let at = |day: NaiveDate| -> Option<f64> {
@@ -550,13 +549,13 @@ fn balance(items: &[Item], logged: &HashMap<Option<i64>, Logged>, from: NaiveDat
         match item.kind {
             Kind::Course => {
                 balance.course_minutes += minutes;
-                if item.status == "completed" && in_period(item) {
+                if item.status == Status::Completed && in_period(item) {
                     balance.credential_refs.push(item.slug.clone());
                 }
             }
             Kind::Project => {
                 balance.project_minutes += minutes;
-                if item.status == "shipped" && in_period(item) {
+                if item.status == Status::Shipped && in_period(item) {
                     balance.shipped_refs.push(item.slug.clone());
                 }
             }
@@ -580,10 +579,10 @@ pub enum Standing {
 /// the last [`STALLED_AFTER_DAYS`] days.
 pub fn standing(course: &Item, last_day: Option<NaiveDate>, day: NaiveDate) -> Standing {
     let ended = course.ended_on.is_some_and(|e| e <= day);
-    match course.status.as_str() {
-        "dropped" if ended || course.ended_on.is_none() => Standing::Dropped,
-        "completed" if ended || course.ended_on.is_none() => Standing::Other,
-        "paused" => Standing::Other,
+    match course.status {
+        Status::Dropped if ended || course.ended_on.is_none() => Standing::Dropped,
+        Status::Completed if ended || course.ended_on.is_none() => Standing::Other,
+        Status::Paused => Standing::Other,
         _ => {
             let since =
                 last_day.filter(|d| *d <= day).into_iter().chain([odds::start_day(course)]).max().unwrap_or(day);
@@ -669,10 +668,10 @@ mod tests {
     #[test]
     fn bloom_levels_and_unknowns() {
         let mut bloom = Bloom::default();
-        bloom.add(Some("apply"), 30);
+        bloom.add(Some(BloomLevel::Apply), 30);
         bloom.add(None, 10);
-        bloom.add(Some("odd"), 5);
-        bloom.add(Some("apply"), 15);
+        bloom.add(None, 5);
+        bloom.add(Some(BloomLevel::Apply), 15);
         assert_eq!((bloom.apply, bloom.unspecified, bloom.total()), (45, 15, 60));
     }
 
@@ -685,7 +684,7 @@ mod tests {
         assert_eq!(Through::of(&days, d("2026-10-01")), Through::default());
     }
 
-    fn course(status: &str, start: &str, ended_on: Option<&str>) -> Item {
+    fn course(status: Status, start: &str, ended_on: Option<&str>) -> Item {
         let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
         let mut item = store::items::blank(Kind::Course, "c".into(), "C".into(), status, now);
         item.start_date = Some(d(start));
@@ -696,15 +695,15 @@ mod tests {
     #[test]
     fn standing_of_a_course() {
         let day = d("2026-11-22");
-        let active = course("active", "2026-10-01", None);
+        let active = course(Status::Active, "2026-10-01", None);
         assert_eq!(standing(&active, Some(d("2026-11-08")), day), Standing::Stalled, "14 days silent");
         assert_eq!(standing(&active, Some(d("2026-11-09")), day), Standing::Other);
         assert_eq!(standing(&active, None, day), Standing::Stalled, "never studied since the start");
-        assert_eq!(standing(&course("active", "2026-11-15", None), None, day), Standing::Other, "just started");
-        assert_eq!(standing(&course("dropped", "2026-10-01", Some("2026-11-20")), None, day), Standing::Dropped);
+        assert_eq!(standing(&course(Status::Active, "2026-11-15", None), None, day), Standing::Other, "just started");
+        assert_eq!(standing(&course(Status::Dropped, "2026-10-01", Some("2026-11-20")), None, day), Standing::Dropped);
         // Dropped after the day: it was still live then (and silent).
-        assert_eq!(standing(&course("dropped", "2026-10-01", Some("2026-11-30")), None, day), Standing::Stalled);
-        assert_eq!(standing(&course("completed", "2026-10-01", Some("2026-11-01")), None, day), Standing::Other);
-        assert_eq!(standing(&course("paused", "2026-10-01", None), None, day), Standing::Other);
+        assert_eq!(standing(&course(Status::Dropped, "2026-10-01", Some("2026-11-30")), None, day), Standing::Stalled);
+        assert_eq!(standing(&course(Status::Completed, "2026-10-01", Some("2026-11-01")), None, day), Standing::Other);
+        assert_eq!(standing(&course(Status::Paused, "2026-10-01", None), None, day), Standing::Other);
     }
 }

@@ -19,6 +19,26 @@ use crate::store;
 use crate::store::pledges::PledgeRow;
 use crate::store::sessions::Scope;
 
+/// Where a pledge stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PledgeState {
+    /// It has not started yet.
+    Scheduled,
+    Active,
+    Ended,
+}
+
+impl PledgeState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PledgeState::Scheduled => "scheduled",
+            PledgeState::Active => "active",
+            PledgeState::Ended => "ended",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PledgeView {
     pub id: i64,
@@ -26,9 +46,8 @@ pub struct PledgeView {
     /// The target's slug, or `all`.
     pub target: String,
     /// The rate in force today (or the first one, before it starts).
-    pub rate: Option<String>,
-    /// `active` or `ended`.
-    pub status: String,
+    pub rate: Option<Rate>,
+    pub status: PledgeState,
     pub stake: Option<String>,
     pub referee: Option<String>,
     pub from: NaiveDate,
@@ -42,7 +61,7 @@ pub struct PledgeView {
 #[derive(Debug, Clone, Serialize)]
 pub struct PendingChange {
     /// The new rate; `None` when the pledge ends.
-    pub rate: Option<String>,
+    pub rate: Option<Rate>,
     pub effective_from: NaiveDate,
 }
 
@@ -232,7 +251,7 @@ fn judge(
             .iter()
             .filter(|c| c.effective_from > today.max(j.pledge.from))
             .max_by_key(|c| (c.effective_from, c.seq))
-            .map(|c| PendingChange { rate: c.rate.map(|r| r.to_string()), effective_from: c.effective_from });
+            .map(|c| PendingChange { rate: c.rate, effective_from: c.effective_from });
         let current = pledge::evaluate(&j.pledge, &j.amounts, &ctx, today, today)
             .into_iter()
             .next()
@@ -241,15 +260,14 @@ fn judge(
             id: j.row.id,
             uuid: j.row.uuid.clone(),
             target: j.row.target.clone(),
-            rate: rate_today.map(|r| r.to_string()),
+            rate: rate_today,
             status: if ended || rate_today.is_none() && j.pledge.from <= today {
-                "ended"
+                PledgeState::Ended
             } else if j.pledge.from > today {
-                "scheduled"
+                PledgeState::Scheduled
             } else {
-                "active"
-            }
-            .into(),
+                PledgeState::Active
+            },
             stake: j.row.stake.clone(),
             referee: j.row.referee.clone(),
             from: j.row.from,

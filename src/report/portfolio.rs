@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::domain::records::Kind;
+use crate::domain::records::{Kind, Status};
 use crate::report::records::ItemView;
 use crate::store;
 use crate::store::sessions::Scope;
@@ -33,7 +33,7 @@ pub struct PortfolioReport {
 pub struct ProjectEntry {
     pub slug: String,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub url: Option<String>,
     pub description: Option<String>,
     pub skills: Vec<String>,
@@ -76,7 +76,7 @@ pub struct HoursEntry {
     pub kind: Kind,
     pub slug: String,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub minutes: i64,
 }
 
@@ -87,7 +87,7 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
 
     let mut projects: Vec<ProjectEntry> = views
         .iter()
-        .filter(|v| v.item.kind == Kind::Project && matches!(v.item.status.as_str(), "shipped" | "active"))
+        .filter(|v| v.item.kind == Kind::Project && matches!(v.item.status, Status::Shipped | Status::Active))
         .map(|v| {
             let item = &v.item;
             let courses = item
@@ -103,19 +103,19 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
             ProjectEntry {
                 slug: item.slug.clone(),
                 title: item.title.clone(),
-                status: item.status.clone(),
+                status: item.status,
                 url: item.url.clone(),
                 description: item.description.clone(),
                 skills: item.skills.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
                 courses,
                 started_on: item.start_date.unwrap_or_else(|| item.created_at.date_naive()),
-                shipped_on: if item.status == "shipped" { item.ended_on } else { None },
+                shipped_on: if item.status == Status::Shipped { item.ended_on } else { None },
                 minutes: v.minutes,
             }
         })
         .collect();
     projects.sort_by(|a, b| {
-        let shipped = |p: &ProjectEntry| p.status == "shipped";
+        let shipped = |p: &ProjectEntry| p.status == Status::Shipped;
         shipped(b)
             .cmp(&shipped(a))
             .then_with(|| b.shipped_on.cmp(&a.shipped_on))
@@ -125,7 +125,7 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
 
     let mut credentials: Vec<CredentialEntry> = views
         .iter()
-        .filter(|v| v.item.kind == Kind::Course && v.item.status == "completed")
+        .filter(|v| v.item.kind == Kind::Course && v.item.status == Status::Completed)
         .map(|v| CredentialEntry {
             slug: v.item.slug.clone(),
             title: v.item.title.clone(),
@@ -148,7 +148,7 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
             kind: v.item.kind,
             slug: v.item.slug.clone(),
             title: v.item.title.clone(),
-            status: v.item.status.clone(),
+            status: v.item.status,
             minutes: v.minutes,
         })
         .collect();

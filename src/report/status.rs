@@ -10,7 +10,7 @@ use super::pledges::{self, PledgeBook};
 use super::streak::{self, StreakReport};
 use super::totals::DayTotals;
 use crate::config::Settings;
-use crate::domain::pledge::Verdict;
+use crate::domain::pledge::{Rate, Verdict};
 use crate::domain::records::Kind;
 use crate::domain::streak::week_start;
 use crate::store;
@@ -44,7 +44,7 @@ pub struct Week {
 pub struct PledgeNow {
     pub id: i64,
     pub target: String,
-    pub rate: String,
+    pub rate: Rate,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     /// The amount so far, in the rate's unit (minutes, study days or units).
@@ -98,7 +98,7 @@ pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
             Some(PledgeNow {
                 id: p.id,
                 target: p.target.clone(),
-                rate: current.rate.to_string(),
+                rate: current.rate,
                 period_start: current.start,
                 period_end: current.end,
                 done: current.done,

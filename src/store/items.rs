@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{date_text, instant_text, new_uuid, opt_day, parse_instant};
 use crate::domain::money::Money;
-use crate::domain::records::{Item, Kind};
+use crate::domain::records::{Item, Kind, Status};
 
 const SELECT: &str = "SELECT i.id, i.uuid, i.kind, i.slug, i.title, i.status, g.slug, i.goal_id, i.url, i.description,
     i.platform, i.track, i.price_minor, i.currency, i.units_total, i.unit_name, i.weeks, i.start_date, i.due_date,
@@ -56,14 +56,14 @@ fn from_row(r: &Row) -> rusqlite::Result<Item> {
 }
 
 /// A new item with every optional field empty.
-pub fn blank(kind: Kind, slug: String, title: String, status: &str, now: DateTime<Utc>) -> Item {
+pub fn blank(kind: Kind, slug: String, title: String, status: Status, now: DateTime<Utc>) -> Item {
     Item {
         id: 0,
         uuid: new_uuid(),
         kind,
         slug,
         title,
-        status: status.to_string(),
+        status,
         goal: None,
         goal_id: None,
         url: None,

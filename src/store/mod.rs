@@ -2,6 +2,7 @@
 //! `Db::write` runs a change in one `BEGIN IMMEDIATE` transaction and
 //! journals it for `undo`.
 
+mod columns;
 pub mod items;
 pub mod pledges;
 pub mod rest;

@@ -14,7 +14,7 @@ const ROW: f64 = 26.0;
 
 pub fn section(page: &Page) -> Markup {
     let bloom = &page.report.bloom;
-    let levels = bloom.levels();
+    let levels = crate::render::bloom_rows(bloom);
     let total = bloom.total();
     let most = levels.iter().map(|l| l.1).max().unwrap_or(0).max(1) as f64;
     let inner = W - L - R;

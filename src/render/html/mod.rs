@@ -170,7 +170,7 @@ fn item_row(page: &Page, item: &ItemLine) -> Markup {
                 br;
                 span.ref { (item.kind.as_str()) " " (clean(&item.reference)) }
             }
-            td { (clean(&item.status)) }
+            td { (clean(item.status.as_str())) }
             td.n data-key="minutes" data-value=(item.minutes) { (minutes_or_dash(item.minutes)) }
             td.n data-key="sessions" data-value=(item.sessions) { (item.sessions) }
             td.n data-key="units" data-value=(item.units) { (item.units) }
