@@ -39,7 +39,7 @@ pub fn run(ctx: &mut Ctx, args: &PledgeArgs) -> Result<()> {
 }
 
 pub(crate) fn parse_rate(text: &str) -> Result<Rate> {
-    text.parse::<Rate>().map_err(|err| user_hint(err.to_string(), err.hint()))
+    Ok(text.parse::<Rate>()?)
 }
 
 /// Makes a pledge, or changes the rate of the pledge already on that target.

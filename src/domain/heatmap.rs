@@ -3,8 +3,8 @@
 
 use chrono::{Duration, NaiveDate, Weekday};
 
-use super::Invalid;
 use super::streak::week_start;
+use crate::error::Error;
 
 /// Weeks shown by default (about six months).
 pub const DEFAULT_WEEKS: u32 = 26;
@@ -23,9 +23,9 @@ pub enum Span {
 /// First and last day of the window. For `Weeks` the window starts on the
 /// first day of the oldest week and ends today; for `Year` it is the whole
 /// year (days after today are drawn blank).
-pub fn window(span: Span, today: NaiveDate, starts: Weekday) -> Result<(NaiveDate, NaiveDate), Invalid> {
+pub fn window(span: Span, today: NaiveDate, starts: Weekday) -> Result<(NaiveDate, NaiveDate), Error> {
     match span {
-        Span::Weeks(n) if n == 0 || n > MAX_WEEKS => Err(Invalid::new(
+        Span::Weeks(n) if n == 0 || n > MAX_WEEKS => Err(Error::new(
             format!("--weeks {n} is out of range"),
             format!("give a number of weeks from 1 to {MAX_WEEKS}, or --year YYYY"),
         )),
@@ -35,7 +35,7 @@ pub fn window(span: Span, today: NaiveDate, starts: Weekday) -> Result<(NaiveDat
             let last = NaiveDate::from_ymd_opt(year, 12, 31);
             match (first, last) {
                 (Some(first), Some(last)) if (1..=9999).contains(&year) => Ok((first, last)),
-                _ => Err(Invalid::new(
+                _ => Err(Error::new(
                     format!("--year {year} is not a year learnlog can draw"),
                     "give a year such as 2026",
                 )),

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use crate::error::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
@@ -18,15 +18,15 @@ const SYMBOLS: &[(&str, &str)] = &[("$", "USD"), ("€", "EUR"), ("£", "GBP"), 
 
 /// The ISO 4217 code `text` names (any case), if it is a currency money can
 /// be counted in: one with minor units (not gold, nor `XXX`).
-pub fn currency(text: &str) -> Result<String, Invalid> {
+pub fn currency(text: &str) -> Result<String, Error> {
     let code = text.trim().to_ascii_uppercase();
     match iso_currency::Currency::from_code(&code) {
         Some(found) if found.exponent().is_some() => Ok(found.code().to_string()),
-        Some(_) => Err(Invalid::new(
+        Some(_) => Err(Error::new(
             format!("'{code}' has no minor units to count money in"),
             "use a currency code such as USD, EUR or JPY",
         )),
-        None => Err(Invalid::new(
+        None => Err(Error::new(
             format!("'{code}' is not an ISO 4217 currency code"),
             "use a currency code such as USD, EUR or JPY",
         )),
@@ -44,9 +44,9 @@ fn exponent(currency: &str) -> u32 {
 
 impl Money {
     /// Parses `49`, `49.99EUR`, `49.99 eur`, `EUR 49.99`, `$49`, `€12.50`.
-    pub fn parse(text: &str, default_currency: &str) -> Result<Money, Invalid> {
+    pub fn parse(text: &str, default_currency: &str) -> Result<Money, Error> {
         let invalid = || {
-            Invalid::new(
+            Error::new(
                 format!("invalid price '{text}'"),
                 "write an amount with an optional currency: 49, 49.99EUR, \"$49\"",
             )
@@ -82,7 +82,7 @@ impl Money {
         if !code.chars().all(|c| c.is_ascii_alphabetic()) || !number.chars().any(|c| c.is_ascii_digit()) {
             return Err(invalid());
         }
-        let currency = self::currency(&code).map_err(|err| Invalid {
+        let currency = self::currency(&code).map_err(|err| Error {
             message: format!("invalid price '{text}': {}", err.message.trim_start_matches("invalid ")),
             ..err
         })?;
@@ -96,14 +96,14 @@ impl Money {
                 1 => "1 decimal".to_string(),
                 n => format!("{n} decimals"),
             };
-            return Err(Invalid::new(
+            return Err(Error::new(
                 format!("invalid price '{text}': {currency} has {places}"),
                 format!("round it to {places}"),
             ));
         }
         let minor = parse_decimal(&number, decimals).ok_or_else(invalid)?;
         if minor < 0 {
-            return Err(Invalid::new(format!("invalid price '{text}': it is negative"), "a price is 0 or more"));
+            return Err(Error::new(format!("invalid price '{text}': it is negative"), "a price is 0 or more"));
         }
         Ok(Money { minor, currency })
     }

@@ -2,8 +2,8 @@
 
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, Weekday};
 
-use super::Invalid;
 use super::records::BloomLevel;
+use crate::error::Error;
 
 const DATE_HINT: &str = "use today, yesterday, tomorrow, a weekday (mon, last fri, next fri), YYYY-MM-DD, -3d or +2w";
 const DURATION_HINT: &str = "use 45m, 1h, 1h30m, 1.5h, 90 (minutes) or 1:30; more than 0 and at most 24h";
@@ -13,8 +13,8 @@ const TIME_HINT: &str = "use 14:30, 9am or 9:15pm";
 ///
 /// A bare weekday (`fri`) or `last fri` is the most recent one not after
 /// today; `next fri` is the first one after today.
-pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, Invalid> {
-    let invalid = || Invalid::new(format!("invalid date '{text}'"), DATE_HINT);
+pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, Error> {
+    let invalid = || Error::new(format!("invalid date '{text}'"), DATE_HINT);
     let lower = text.trim().to_ascii_lowercase();
     match lower.as_str() {
         "today" => return Ok(today),
@@ -36,7 +36,7 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, Invalid> {
     }
     if looks_like_iso_date(&lower) {
         return NaiveDate::parse_from_str(&lower, "%Y-%m-%d").map_err(|_| {
-            Invalid::new(format!("invalid date '{text}': no such day in the calendar"), "check the month and day")
+            Error::new(format!("invalid date '{text}': no such day in the calendar"), "check the month and day")
         });
     }
     Err(invalid())
@@ -100,8 +100,8 @@ pub fn parse_weekday(text: &str) -> Option<Weekday> {
 }
 
 /// `14:30`, `9am`, `9:15pm`, `12am` (midnight), `12pm` (noon).
-pub fn parse_time(text: &str) -> Result<NaiveTime, Invalid> {
-    let invalid = || Invalid::new(format!("invalid time '{text}'"), TIME_HINT);
+pub fn parse_time(text: &str) -> Result<NaiveTime, Error> {
+    let invalid = || Error::new(format!("invalid time '{text}'"), TIME_HINT);
     let lower = text.trim().to_ascii_lowercase();
     let (clock, meridiem) = if let Some(rest) = lower.strip_suffix("am") {
         (rest.trim(), Some(false))
@@ -137,25 +137,25 @@ pub const DAY_MINUTES: i64 = 24 * 60;
 /// A duration in whole minutes: `45m`, `1h`, `1h30m`, `1h30`, `1.5h`, `90`,
 /// `1:30`; unit letters in either case (`45M` is 45 minutes: a duration is
 /// never counted in months). Zero, negative or more than 24 hours is an error.
-pub fn parse_duration(text: &str) -> Result<i64, Invalid> {
+pub fn parse_duration(text: &str) -> Result<i64, Error> {
     let trimmed = text.trim();
     if trimmed.starts_with('-') {
-        return Err(Invalid::new(format!("invalid duration '{text}': it is negative"), DURATION_HINT));
+        return Err(Error::new(format!("invalid duration '{text}': it is negative"), DURATION_HINT));
     }
     let minutes =
-        duration_minutes(trimmed).ok_or_else(|| Invalid::new(format!("invalid duration '{text}'"), DURATION_HINT))?;
+        duration_minutes(trimmed).ok_or_else(|| Error::new(format!("invalid duration '{text}'"), DURATION_HINT))?;
     if minutes <= 0 {
-        return Err(Invalid::new(format!("invalid duration '{text}': it is zero"), DURATION_HINT));
+        return Err(Error::new(format!("invalid duration '{text}': it is zero"), DURATION_HINT));
     }
     if minutes > DAY_MINUTES {
-        return Err(Invalid::new(format!("invalid duration '{text}': more than 24 hours"), DURATION_HINT));
+        return Err(Error::new(format!("invalid duration '{text}': more than 24 hours"), DURATION_HINT));
     }
     Ok(minutes)
 }
 
 /// A session of `minutes` on `day`, where the day already holds `others`
 /// minutes, must not bring the study day past 24 hours.
-pub fn check_day_total(day: NaiveDate, others: i64, minutes: i64) -> Result<(), Invalid> {
+pub fn check_day_total(day: NaiveDate, others: i64, minutes: i64) -> Result<(), Error> {
     let total = others.saturating_add(minutes);
     if total > DAY_MINUTES {
         let room = (DAY_MINUTES - others).max(0);
@@ -164,7 +164,7 @@ pub fn check_day_total(day: NaiveDate, others: i64, minutes: i64) -> Result<(), 
         } else {
             format!("{day} already has 24h logged; see `learnlog list sessions --since {day}`")
         };
-        return Err(Invalid::new(
+        return Err(Error::new(
             format!(
                 "{} more on {day} would make {} in one study day (more than 24h)",
                 format_minutes(minutes),
@@ -300,12 +300,12 @@ pub fn format_percent(p: f64) -> String {
 
 /// A Bloom level as typed: any case, and the British `analyse`. The levels
 /// are Bloom's taxonomy, revised (Anderson & Krathwohl 2001): [`BloomLevel::ALL`].
-pub fn parse_bloom(text: &str) -> Result<BloomLevel, Invalid> {
+pub fn parse_bloom(text: &str) -> Result<BloomLevel, Error> {
     let lower = text.trim().to_ascii_lowercase();
     let lower = if lower == "analyse" { "analyze".to_string() } else { lower };
     lower.parse().map_err(|_| {
         let names: Vec<&str> = BloomLevel::ALL.iter().map(|l| l.as_str()).collect();
-        Invalid::new(format!("invalid Bloom level '{text}'"), format!("use one of {}", names.join(", ")))
+        Error::new(format!("invalid Bloom level '{text}'"), format!("use one of {}", names.join(", ")))
     })
 }
 
@@ -315,24 +315,21 @@ pub fn format_date(date: NaiveDate) -> String {
 }
 
 /// A positive whole number given on the command line (units, weeks).
-pub fn require_positive(what: &str, value: i64) -> Result<i64, Invalid> {
+pub fn require_positive(what: &str, value: i64) -> Result<i64, Error> {
     if value <= 0 {
-        Err(Invalid::new(format!("invalid {what} '{value}': it must be more than 0"), "give a whole number like 12"))
+        Err(Error::new(format!("invalid {what} '{value}': it must be more than 0"), "give a whole number like 12"))
     } else {
         Ok(value)
     }
 }
 
 /// Validates an ISO date range `FROM..TO`.
-pub fn parse_range(text: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Invalid> {
+pub fn parse_range(text: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Error> {
     match text.split_once("..") {
         Some((from, to)) => {
             let (from, to) = (parse_date(from, today)?, parse_date(to, today)?);
             if to < from {
-                return Err(Invalid::new(
-                    format!("invalid range '{text}': it ends before it starts"),
-                    "write FROM..TO",
-                ));
+                return Err(Error::new(format!("invalid range '{text}': it ends before it starts"), "write FROM..TO"));
             }
             Ok((from, to))
         }

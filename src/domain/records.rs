@@ -6,8 +6,8 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
 use super::money::Money;
+use crate::error::Error;
 
 /// A text-backed enum: its variants, their names, `Display` and `FromStr`.
 macro_rules! named_enum {
@@ -32,13 +32,13 @@ macro_rules! named_enum {
         }
 
         impl FromStr for $name {
-            type Err = Invalid;
+            type Err = Error;
 
-            fn from_str(text: &str) -> Result<$name, Invalid> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == text).ok_or_else(|| Invalid {
-                    message: format!("'{text}' is not a {}", $what),
-                    hint: Some(format!("use one of {}", $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "))),
-                })
+            fn from_str(text: &str) -> Result<$name, Error> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == text).ok_or_else(|| Error::new(
+                    format!("'{text}' is not a {}", $what),
+                    format!("use one of {}", $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")),
+                ))
             }
         }
     };

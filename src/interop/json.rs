@@ -15,7 +15,7 @@ use crate::domain::pledge::Rate;
 use crate::domain::records::{BloomLevel, Intent, Kind, Track};
 use crate::domain::slug::is_well_formed;
 use crate::domain::snapshot::{ItemRecord, PledgeRecord, Snapshot};
-use crate::error::user_hint;
+use crate::error::{Error, user_hint};
 
 /// The value of the document's `format` key.
 pub const FORMAT: &str = "learnlog-export";
@@ -133,7 +133,7 @@ pub fn read(text: &str, name: &str) -> Result<Snapshot> {
         rest_days: records(document, "rest_days", name)?,
         pledges: records(document, "pledges", name)?,
     };
-    validate(&mut snapshot).map_err(|message| user_hint(format!("{name}: {message}"), SHAPE_HINT))?;
+    validate(&mut snapshot).map_err(|err| user_hint(format!("{name}: {}", err.message), SHAPE_HINT))?;
     Ok(snapshot)
 }
 
@@ -154,15 +154,15 @@ fn records<T: DeserializeOwned>(document: &Map<String, Value>, key: &str, name: 
 }
 
 /// A UUID in canonical form, or why not.
-fn canonical_uuid(text: &str, place: &str) -> Result<String, String> {
+fn canonical_uuid(text: &str, place: &str) -> Result<String, Error> {
     uuid::Uuid::parse_str(text.trim())
         .map(|u| u.hyphenated().to_string())
-        .map_err(|_| format!("{place}: '{text}' is not a UUID"))
+        .map_err(|_| Error::usage(format!("{place}: '{text}' is not a UUID")))
 }
 
 /// Checks every value the database would refuse (or a report would
 /// misread), and puts UUIDs in canonical form.
-pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
+pub fn validate(snapshot: &mut Snapshot) -> Result<(), Error> {
     let mut item_uuids = HashSet::new();
     for (kind, key, records) in [
         (Kind::Goal, "goals", &mut snapshot.goals),
@@ -173,7 +173,7 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
             let place = format!("{key}[{at}]");
             validate_item(kind, item, &place)?;
             if !item_uuids.insert(item.uuid.clone()) {
-                return Err(format!("{place}: UUID {} appears twice", item.uuid));
+                return Err(Error::usage(format!("{place}: UUID {} appears twice", item.uuid)));
             }
         }
     }
@@ -185,24 +185,27 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
             *target = canonical_uuid(target, &format!("{place}.target"))?;
         }
         if session.minutes < 0 || session.minutes > crate::domain::parse::DAY_MINUTES {
-            return Err(format!("{place}: minutes must be 0 to 1440 (24h), not {}", session.minutes));
+            return Err(Error::usage(format!("{place}: minutes must be 0 to 1440 (24h), not {}", session.minutes)));
         }
         if let Some(prior) = &mut session.prior {
             if let Some(target) = &mut prior.target {
                 *target = canonical_uuid(target, &format!("{place}.prior.target"))?;
             }
             if prior.minutes < 0 {
-                return Err(format!("{place}: prior minutes must be 0 or more, not {}", prior.minutes));
+                return Err(Error::usage(format!("{place}: prior minutes must be 0 or more, not {}", prior.minutes)));
             }
         }
         if let Some(level) = &session.level
             && level.parse::<BloomLevel>().is_err()
         {
             let names: Vec<&str> = BloomLevel::ALL.iter().map(|l| l.as_str()).collect();
-            return Err(format!("{place}: unknown Bloom level '{level}' (use one of {})", names.join(", ")));
+            return Err(Error::usage(format!(
+                "{place}: unknown Bloom level '{level}' (use one of {})",
+                names.join(", ")
+            )));
         }
         if !seen.insert(session.uuid.clone()) {
-            return Err(format!("{place}: UUID {} appears twice", session.uuid));
+            return Err(Error::usage(format!("{place}: UUID {} appears twice", session.uuid)));
         }
     }
     let mut seen = HashSet::new();
@@ -210,7 +213,7 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
         let place = format!("rest_days[{at}]");
         rest.uuid = canonical_uuid(&rest.uuid, &place)?;
         if !seen.insert(rest.uuid.clone()) {
-            return Err(format!("{place}: UUID {} appears twice", rest.uuid));
+            return Err(Error::usage(format!("{place}: UUID {} appears twice", rest.uuid)));
         }
     }
     let mut seen = HashSet::new();
@@ -221,37 +224,41 @@ pub fn validate(snapshot: &mut Snapshot) -> Result<(), String> {
     Ok(())
 }
 
-fn validate_item(kind: Kind, item: &mut ItemRecord, place: &str) -> Result<(), String> {
+fn validate_item(kind: Kind, item: &mut ItemRecord, place: &str) -> Result<(), Error> {
     item.uuid = canonical_uuid(&item.uuid, place)?;
     if !is_well_formed(&item.slug) {
-        return Err(format!("{place}: '{}' is not a valid slug", item.slug));
+        return Err(Error::usage(format!("{place}: '{}' is not a valid slug", item.slug)));
     }
     if item.title.trim().is_empty() {
-        return Err(format!("{place} ({}): the title is empty", item.slug));
+        return Err(Error::usage(format!("{place} ({}): the title is empty", item.slug)));
     }
     let place = format!("{place} ({})", item.slug);
     if !item.status.parse().is_ok_and(|status| kind.statuses().contains(&status)) {
-        return Err(format!("{place}: '{}' is not a {kind} status (use one of {})", item.status, kind.statuses_text()));
+        return Err(Error::usage(format!(
+            "{place}: '{}' is not a {kind} status (use one of {})",
+            item.status,
+            kind.statuses_text()
+        )));
     }
     if let Some(track) = &item.track
         && track.parse::<Track>().is_err()
     {
-        return Err(format!("{place}: track '{track}' is neither audit nor verified"));
+        return Err(Error::usage(format!("{place}: track '{track}' is neither audit nor verified")));
     }
     if let Some(intent) = &item.intent
         && intent.parse::<Intent>().is_err()
     {
-        return Err(format!("{place}: intent '{intent}' is neither complete nor explore"));
+        return Err(Error::usage(format!("{place}: intent '{intent}' is neither complete nor explore")));
     }
     if let Some(price) = &item.price
         && (!is_currency_code(&price.currency) || price.minor < 0)
     {
-        return Err(format!("{place}: the price must be 0 or more with a three-letter currency code"));
+        return Err(Error::usage(format!("{place}: the price must be 0 or more with a three-letter currency code")));
     }
     if let Some(score) = item.score
         && (!score.is_finite() || score < 0.0)
     {
-        return Err(format!("{place}: the score must be 0 or more"));
+        return Err(Error::usage(format!("{place}: the score must be 0 or more")));
     }
     if let Some(goal) = &mut item.goal {
         *goal = canonical_uuid(goal, &format!("{place}.goal"))?;
@@ -262,40 +269,40 @@ fn validate_item(kind: Kind, item: &mut ItemRecord, place: &str) -> Result<(), S
     Ok(())
 }
 
-fn validate_pledge(pledge: &mut PledgeRecord, place: &str, seen: &mut HashSet<String>) -> Result<(), String> {
+fn validate_pledge(pledge: &mut PledgeRecord, place: &str, seen: &mut HashSet<String>) -> Result<(), Error> {
     pledge.uuid = canonical_uuid(&pledge.uuid, place)?;
     if !seen.insert(pledge.uuid.clone()) {
-        return Err(format!("{place}: UUID {} appears twice", pledge.uuid));
+        return Err(Error::usage(format!("{place}: UUID {} appears twice", pledge.uuid)));
     }
     if let Some(target) = &mut pledge.target {
         *target = canonical_uuid(target, &format!("{place}.target"))?;
     }
     if pledge.until.is_some_and(|until| until < pledge.from) {
-        return Err(format!("{place}: it ends before it starts"));
+        return Err(Error::usage(format!("{place}: it ends before it starts")));
     }
     if let Some(terms) = &pledge.terms {
-        terms.to_terms().map_err(|reason| format!("{place}.terms: {reason}"))?;
+        terms.to_terms().map_err(|reason| Error::usage(format!("{place}.terms: {reason}")))?;
     }
     if let Some(amount) = &pledge.stake_amount
         && !is_currency_code(&amount.currency)
     {
-        return Err(format!("{place}: the stake amount needs a three-letter currency code"));
+        return Err(Error::usage(format!("{place}: the stake amount needs a three-letter currency code")));
     }
     for (at, rate) in pledge.rates.iter_mut().enumerate() {
         let rate_place = format!("{place}.rates[{at}]");
         rate.uuid = canonical_uuid(&rate.uuid, &rate_place)?;
         if !seen.insert(rate.uuid.clone()) {
-            return Err(format!("{rate_place}: UUID {} appears twice", rate.uuid));
+            return Err(Error::usage(format!("{rate_place}: UUID {} appears twice", rate.uuid)));
         }
         if let Some(text) = &rate.rate {
-            text.parse::<Rate>().map_err(|e| format!("{rate_place}: {e}"))?;
+            text.parse::<Rate>().map_err(|e| Error::usage(format!("{rate_place}: {e}")))?;
         }
     }
     for (at, settlement) in pledge.settlements.iter_mut().enumerate() {
         let settlement_place = format!("{place}.settlements[{at}]");
         settlement.uuid = canonical_uuid(&settlement.uuid, &settlement_place)?;
         if !seen.insert(settlement.uuid.clone()) {
-            return Err(format!("{settlement_place}: UUID {} appears twice", settlement.uuid));
+            return Err(Error::usage(format!("{settlement_place}: UUID {} appears twice", settlement.uuid)));
         }
     }
     Ok(())
@@ -374,7 +381,7 @@ mod tests {
         let mut bad = course();
         bad.status = "finished".into();
         snapshot.courses.push(bad);
-        let err = validate(&mut snapshot).unwrap_err();
+        let err = validate(&mut snapshot).unwrap_err().message;
         assert!(err.contains("courses[0] (ml)") && err.contains("finished"), "{err}");
     }
 

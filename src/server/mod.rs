@@ -22,7 +22,7 @@ use postgres::error::SqlState;
 
 pub use url::{ServerUrl, SslMode};
 
-use crate::error::EnvHint;
+use crate::error::Error;
 
 /// How long a connection attempt may take when the URL does not say.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -186,7 +186,7 @@ fn source_text(err: &postgres::Error) -> String {
 
 /// An environment error (exit 1) with a hint line.
 pub(crate) fn with_hint(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(EnvHint { hint: hint.into() }).context(message.into())
+    anyhow::Error::new(Error::environment_hint(hint)).context(message.into())
 }
 
 /// An error from a query, explained: a lost connection, a missing schema, a

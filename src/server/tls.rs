@@ -18,7 +18,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use super::url::{ServerUrl, SslMode};
-use crate::error::EnvHint;
+use crate::error::Error;
 
 /// How the server's certificate is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,12 +75,12 @@ fn roots(url: &ServerUrl) -> Result<RootCertStore> {
                 .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
                 .map_err(|e| anyhow!("{e}"))
                 .with_context(|| format!("cannot read the root certificate file {}", path.display()))
-                .context(EnvHint { hint: "sslrootcert in the URL names a PEM file of CA certificates".into() })?;
+                .context(Error::environment_hint("sslrootcert in the URL names a PEM file of CA certificates"))?;
             let (added, _) = store.add_parsable_certificates(certs);
             if added == 0 {
-                return Err(anyhow!(EnvHint {
-                    hint: "sslrootcert in the URL names a PEM file of CA certificates".into()
-                })
+                return Err(anyhow!(Error::environment_hint(
+                    "sslrootcert in the URL names a PEM file of CA certificates"
+                ))
                 .context(format!("{} holds no usable certificate", path.display())));
             }
         }
@@ -88,7 +88,7 @@ fn roots(url: &ServerUrl) -> Result<RootCertStore> {
             let found = rustls_native_certs::load_native_certs();
             store.add_parsable_certificates(found.certs);
             if store.is_empty() {
-                return Err(anyhow!(EnvHint { hint: "name the server's CA with sslrootcert=FILE in the URL".into() })
+                return Err(anyhow!(Error::environment_hint("name the server's CA with sslrootcert=FILE in the URL"))
                     .context("no system root certificates were found to check the server's certificate"));
             }
         }

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, anyhow};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::error::EnvHint;
+use crate::error::Error;
 
 /// Schema migrations, in order; `PRAGMA user_version` counts those applied.
 const MIGRATIONS: &[&str] = &[
@@ -101,10 +101,9 @@ impl Db {
         Db::open(path, false).map_err(|err| {
             if is_permission_error(&err) {
                 anyhow!("it needs a schema upgrade, and the file or its folder is read-only")
-                    .context(EnvHint {
-                        hint: "make the file and its folder writable once, or copy it somewhere writable and pass --db"
-                            .into(),
-                    })
+                    .context(Error::environment_hint(
+                        "make the file and its folder writable once, or copy it somewhere writable and pass --db",
+                    ))
                     .context(format!("database {}", path.display()))
             } else {
                 err
@@ -182,7 +181,7 @@ impl Db {
             return Err(anyhow!(
                 "it was written by a newer learnlog (schema version {version}; this learnlog knows up to {known})"
             )
-            .context(EnvHint { hint: "upgrade learnlog; the file was left untouched".into() }));
+            .context(Error::environment_hint("upgrade learnlog; the file was left untouched")));
         }
         Ok(())
     }
@@ -209,7 +208,7 @@ impl Db {
                 tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
             if tables > 0 {
                 return Err(anyhow!("it is not a learnlog database (it has tables but no learnlog schema version)")
-                    .context(EnvHint { hint: "pass --db with another path".into() }));
+                    .context(Error::environment_hint("pass --db with another path")));
             }
         }
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
@@ -362,7 +361,7 @@ fn describe(path: &Option<PathBuf>, err: anyhow::Error) -> anyhow::Error {
         }
     });
     let err = match hint {
-        Some(hint) => err.context(EnvHint { hint: hint.into() }),
+        Some(hint) => err.context(Error::environment_hint(hint)),
         None => err,
     };
     err.context(format!("database {}", path.display()))

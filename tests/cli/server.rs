@@ -1042,7 +1042,10 @@ fn the_cohort_api_round_trip() {
     assert_eq!(cohorts::join(&mut bob, &code, "Bob").unwrap(), id);
     // A used code: a user error (exit 2) that names no cohort.
     let used = cohorts::join(&mut dave, &code, "Dave").unwrap_err();
-    assert!(used.downcast_ref::<learnlog::error::UserError>().is_some(), "{used:#}");
+    assert!(
+        used.downcast_ref::<learnlog::error::Error>().is_some_and(|e| e.kind == learnlog::error::ErrorKind::Usage),
+        "{used:#}"
+    );
     assert!(!format!("{used:#}").contains("evenings"));
     assert_eq!(cohorts::find(&mut bob, "evenings").unwrap().id, id);
     assert!(cohorts::find(&mut dave, "evenings").is_err());
@@ -1095,7 +1098,10 @@ fn the_cohort_api_round_trip() {
     cohorts::request_review(&mut bob, id, &request).unwrap();
     assert_eq!(cohorts::review_requests(&mut alice, id).unwrap()[0].skills, vec!["sql"]);
     let own = cohorts::review(&mut bob, id, &b.0, project, 5, "mine").unwrap_err();
-    assert!(own.downcast_ref::<learnlog::error::UserError>().is_some(), "{own:#}");
+    assert!(
+        own.downcast_ref::<learnlog::error::Error>().is_some_and(|e| e.kind == learnlog::error::ErrorKind::Usage),
+        "{own:#}"
+    );
     cohorts::review(&mut alice, id, &b.0, project, 3, "ok").unwrap();
     cohorts::review(&mut alice, id, &b.0, project, 4, "better").unwrap();
     let got = cohorts::reviews(&mut bob, id, true).unwrap();

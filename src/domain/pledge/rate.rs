@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
+
 /// What a rate counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,47 +48,24 @@ pub struct Rate {
     pub per: Per,
 }
 
-/// Why a rate could not be parsed. Displays as
-/// `invalid rate '5x/week': unknown unit 'x'`; [`RateError::hint`] gives the
-/// accepted forms for a `hint:` line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateError {
-    /// The input as typed (trimmed).
-    pub input: String,
-    /// What is wrong with it.
-    pub reason: String,
-}
-
-impl RateError {
-    pub const HINT: &'static str = "rates look like 5h/week, 90m/week, 1h30m/week, 1.5h/week, \
-         4d/week (study days), 3u/week (units) or 30m/day";
-
-    pub fn hint(&self) -> &'static str {
-        Self::HINT
-    }
-}
-
-impl fmt::Display for RateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid rate '{}': {}", self.input, self.reason)
-    }
-}
-
-impl std::error::Error for RateError {}
+/// The accepted forms, for the `hint:` line under a rate that could not be parsed.
+pub const RATE_HINT: &str = "rates look like 5h/week, 90m/week, 1h30m/week, 1.5h/week, \
+     4d/week (study days), 3u/week (units) or 30m/day";
 
 pub(super) const MINUTES_PER_DAY: i64 = 24 * 60;
 /// Longest number accepted in one component; keeps all arithmetic far from overflow.
 const MAX_DIGITS: usize = 9;
 
 impl FromStr for Rate {
-    type Err = RateError;
+    type Err = Error;
 
     /// Accepts `AMOUNT/PER`, case-insensitive, whitespace ignored.
     /// AMOUNT: `5h`, `90m`, `1h30m`, `1.5h` (rounded to the minute), `4d`, `3u`
     /// (also `hr`/`hours`, `min`/`minutes`, `day(s)`, `unit(s)`).
     /// PER: `week` (`wk`, `w`) or `day` (`d`).
-    fn from_str(s: &str) -> Result<Self, RateError> {
-        let fail = |reason: String| RateError { input: s.trim().to_string(), reason };
+    /// Fails as `invalid rate '5x/week': unknown unit 'x'`, with [`RATE_HINT`].
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let fail = |reason: String| Error::new(format!("invalid rate '{}': {reason}", s.trim()), RATE_HINT);
         let text: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
         if text.is_empty() {
             return Err(fail("it is empty".into()));
@@ -268,8 +247,8 @@ impl fmt::Display for Rate {
 }
 
 impl TryFrom<String> for Rate {
-    type Error = RateError;
-    fn try_from(s: String) -> Result<Self, RateError> {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
         s.parse()
     }
 }

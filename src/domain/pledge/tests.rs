@@ -105,7 +105,7 @@ fn rejects_bad_rates_with_reasons() {
         assert!(e.contains(reason), "{text}: {e}");
     }
     let e = "5x/week".parse::<Rate>().unwrap_err();
-    assert!(e.hint().contains("4d/week (study days)"));
+    assert!(e.hint.is_some_and(|hint| hint.contains("4d/week (study days)")));
 }
 
 #[test]
