@@ -33,7 +33,7 @@ use rusqlite::Connection;
 
 use crate::Ctx;
 use crate::cli::Command;
-use crate::domain::records::{Item, Kind};
+use crate::domain::records::{Item, Kind, kinds_text};
 use crate::error::{user, user_hint};
 use crate::store;
 
@@ -85,16 +85,6 @@ fn init(ctx: &mut Ctx) -> Result<()> {
         ctx.out.done(format!("Database {} is ready (it already existed).", path.display()))
     } else {
         ctx.out.done(format!("Created {}.", path.display()))
-    }
-}
-
-/// What kinds a reference may name, for the error message.
-fn kinds_text(kinds: &[Kind]) -> String {
-    match kinds {
-        [] | [Kind::Goal, Kind::Course, Kind::Project] => "goal, course or project".into(),
-        [one] => one.to_string(),
-        [a, b] => format!("{a} or {b}"),
-        many => many.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", "),
     }
 }
 

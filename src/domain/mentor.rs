@@ -8,7 +8,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
-use super::parse::{format_minutes, format_percent};
+use super::parse::{format_minutes, format_percent, plural};
 use super::pledge::{Per, Rate, RateUnit, Verdict};
 
 /// A course with buffer this small (in days) is close to falling behind.
@@ -187,16 +187,6 @@ pub fn suggest(facts: &Facts) -> Vec<Suggestion> {
 /// `n / d` rounded up, for positive `d`.
 fn div_up(n: i64, d: i64) -> i64 {
     if d <= 0 { n } else { (n + d - 1).div_euclid(d) }
-}
-
-fn plural(n: i64, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") {
-        format!("{n} {word}es")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// Where a pledge's time goes: `on ml`, or just study for `all`.

@@ -277,11 +277,23 @@ fn decimal_hours_to_minutes(number: &str) -> Option<i64> {
 /// Formats minutes the way people say them: `45m`, `2h`, `3h10`.
 pub fn format_minutes(minutes: i64) -> String {
     let sign = if minutes < 0 { "-" } else { "" };
-    let minutes = minutes.abs();
+    let minutes = minutes.unsigned_abs();
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{sign}{m}m"),
         (h, 0) => format!("{sign}{h}h"),
         (h, m) => format!("{sign}{h}h{m:02}"),
+    }
+}
+
+/// `1 day`, `3 days`, `2 matches`: a count and its word, in the plural
+/// when the count is not one.
+pub fn plural(n: i64, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") {
+        format!("{n} {word}es")
+    } else {
+        format!("{n} {word}s")
     }
 }
 
@@ -344,6 +356,20 @@ pub fn parse_range(text: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn plural_and_minutes_read_as_people_say_them() {
+        assert_eq!(
+            (plural(1, "day"), plural(0, "day"), plural(3, "match")),
+            ("1 day".into(), "0 days".into(), "3 matches".into())
+        );
+        assert_eq!(
+            (format_minutes(-75), format_minutes(120), format_minutes(5)),
+            ("-1h15".into(), "2h".into(), "5m".into())
+        );
+        // unsigned_abs: the most negative minute count does not overflow.
+        assert!(format_minutes(i64::MIN).starts_with('-'));
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -464,7 +490,7 @@ mod tests {
         fn formatted_minutes_parse_back(minutes in 1i64..=1440) {
             // Every duration learnlog prints is valid input, as printed.
             prop_assert_eq!(parse_duration(&format_minutes(minutes)).unwrap(), minutes);
-            prop_assert_eq!(parse_duration(&crate::domain::pledge::format_minutes(minutes)).unwrap(), minutes);
+            prop_assert_eq!(parse_duration(&format_minutes(minutes)).unwrap(), minutes);
             prop_assert_eq!(parse_duration(&format_minutes(minutes).to_uppercase()).unwrap(), minutes);
         }
 

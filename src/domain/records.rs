@@ -95,6 +95,16 @@ impl Kind {
     }
 }
 
+/// The kinds a reference may name, for messages: `course or project`.
+pub fn kinds_text(kinds: &[Kind]) -> String {
+    match kinds {
+        [] | [Kind::Goal, Kind::Course, Kind::Project] => "goal, course or project".into(),
+        [one] => one.to_string(),
+        [a, b] => format!("{a} or {b}"),
+        many => many.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", "),
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

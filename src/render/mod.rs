@@ -33,7 +33,4 @@ pub fn minutes_or_dash(minutes: i64) -> String {
 
 pub use crate::domain::parse::format_percent as percent;
 
-/// `1 day`, `3 days`.
-pub fn plural(n: i64, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
-}
+pub use crate::domain::parse::plural;

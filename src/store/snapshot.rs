@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{date_text, instant_text, parse_day, parse_instant};
 use crate::domain::pledge::Completion;
-use crate::domain::records::{Item, Kind, Session};
+use crate::domain::records::{Item, Kind, Session, kinds_text};
 use crate::domain::slug::unique_slug;
 use crate::domain::snapshot::{
     ItemRecord, PledgeRecord, PriorRecord, RateRecord, RestDayRecord, SessionRecord, SettlementRecord, Snapshot,
@@ -339,10 +339,6 @@ impl ItemIndex {
     fn free_slug(&self, slug: &str, uuid: &str) -> String {
         unique_slug(slug, |candidate| self.slug_owner.get(candidate).is_some_and(|owner| owner != uuid))
     }
-}
-
-fn kinds_text(kinds: &[Kind]) -> String {
-    kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")
 }
 
 /// Merges `snapshot` into the database inside the caller's transaction.

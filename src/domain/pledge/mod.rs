@@ -21,7 +21,7 @@ mod verdict;
 
 pub use closing::{LateSession, Placement};
 pub use period::{period_end, period_start};
-pub use rate::{Per, RATE_HINT, Rate, RateUnit, format_minutes, is_easier};
+pub use rate::{Per, RATE_HINT, Rate, RateUnit, is_easier};
 pub use terms::PledgeTerms;
 pub use timeline::{ChangeKind, ChangePlan, Completion, Pledge, RateChange};
 pub use verdict::{DayAmount, EvalContext, Logged, PeriodResult, Verdict, debts, evaluate, scheduled, week_kept};

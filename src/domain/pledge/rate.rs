@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::parse::{format_minutes, plural};
 use crate::error::Error;
 
 /// What a rate counts.
@@ -202,26 +203,11 @@ impl Rate {
 impl RateUnit {
     /// An amount in this unit, for humans: `2h20`, `45m`, `3 days`, `1 unit`.
     pub fn format_amount(self, amount: i64) -> String {
-        let plural = |one: &str| {
-            let s = if amount == 1 { "" } else { "s" };
-            format!("{amount} {one}{s}")
-        };
         match self {
             RateUnit::Minutes => format_minutes(amount),
-            RateUnit::Days => plural("day"),
-            RateUnit::Units => plural("unit"),
+            RateUnit::Days => plural(amount, "day"),
+            RateUnit::Units => plural(amount, "unit"),
         }
-    }
-}
-
-/// Minutes for humans, as in `status`: `45m`, `5h`, `2h20`, `1h05`.
-pub fn format_minutes(minutes: i64) -> String {
-    let sign = if minutes < 0 { "-" } else { "" };
-    let m = minutes.unsigned_abs();
-    match (m / 60, m % 60) {
-        (0, m) => format!("{sign}{m}m"),
-        (h, 0) => format!("{sign}{h}h"),
-        (h, m) => format!("{sign}{h}h{m:02}"),
     }
 }
 

@@ -18,7 +18,7 @@ mod stakes;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{minutes_or_dash, percent};
+use super::{minutes_or_dash, percent, plural};
 use crate::domain::parse::format_minutes;
 use crate::report::page::Page;
 use crate::report::period::ItemLine;
@@ -111,10 +111,6 @@ fn totals(page: &Page) -> Markup {
             }
         }
     }
-}
-
-fn plural(n: i64, word: &str) -> String {
-    super::plural(n, word)
 }
 
 fn items(page: &Page) -> Markup {
