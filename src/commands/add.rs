@@ -6,7 +6,6 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::{non_empty, resolve};
 use crate::Ctx;
 use crate::cli::{AddCommand, CourseOpts, ProjectOpts};
 use crate::domain::money::Money;
@@ -14,6 +13,7 @@ use crate::domain::parse::{parse_date, require_positive};
 use crate::domain::records::{Intent, Item, Kind, Status, Track};
 use crate::domain::slug::{check_given, slugify, unique_slug};
 use crate::error::{user, user_hint};
+use crate::lookup::{non_empty, resolve};
 use crate::store;
 
 pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {

@@ -23,7 +23,7 @@ pub fn run(ctx: &mut Ctx, args: &BackupArgs) -> Result<()> {
         Some(path) => path.clone(),
         None => source.with_file_name(&default_name),
     };
-    super::export::refuse_missing_folder(&target)?;
+    crate::files::refuse_missing_folder(&target)?;
     if same_file(&source, &target) {
         return Err(user(format!("{} is the database itself", target.display())));
     }

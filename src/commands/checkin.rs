@@ -4,7 +4,6 @@
 use anyhow::Result;
 use chrono::{Duration, Utc};
 
-use super::resolve;
 use crate::Ctx;
 use crate::cli::{CheckinArgs, ProgressArgs};
 use crate::domain::parse::{
@@ -12,6 +11,7 @@ use crate::domain::parse::{
 };
 use crate::domain::records::{Item, Kind, Session, Status};
 use crate::error::{user, user_hint};
+use crate::lookup::resolve;
 use crate::store;
 
 /// REF and DURATION may come in either order; a word that parses as a
@@ -157,7 +157,7 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
 fn standing_line(ctx: &mut Ctx, target: Option<&str>) -> Result<String> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
-    let book = crate::report::pledges::build(ctx)?;
+    let book = super::pledge_book(ctx)?;
     let conn = ctx.read_db()?.conn();
     let streak = crate::report::streak::build(conn, &settings, today, &store::sessions::Scope::All, None, &book)?;
     let mut parts = vec![format!("streak {}d", streak.daily.current)];

@@ -3,12 +3,12 @@
 use anyhow::Result;
 
 use super::add::{apply_course_opts, apply_project_opts, choose_slug};
-use super::{ALL_KINDS, find_session, non_empty, resolve, session_number};
 use crate::Ctx;
 use crate::cli::{EditArgs, ProjectOpts};
 use crate::domain::parse::{check_day_total, parse_bloom, parse_date, parse_duration};
 use crate::domain::records::{Item, Kind, Status};
 use crate::error::{user, user_hint};
+use crate::lookup::{ALL_KINDS, find_session, non_empty, resolve, session_number};
 use crate::report::records::ItemView;
 use crate::store;
 

@@ -2,13 +2,12 @@
 
 use anyhow::Result;
 
-use super::{write_atomically, write_atomically_with};
 use crate::Ctx;
 use crate::cli::{ExportArgs, ExportFormat, ExportTable};
 use crate::domain::records::Kind;
 use crate::error::{user, user_hint};
+use crate::files::{refuse_missing_folder, write_atomically, write_atomically_with};
 use crate::interop;
-use crate::report;
 use crate::report::records::ItemView;
 use crate::store;
 use crate::store::sessions::Scope;
@@ -81,19 +80,6 @@ fn export_json(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
     }
 }
 
-/// A file is written only into a folder that exists: learnlog creates no
-/// folders but its own (SPEC §5).
-pub fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
-    let Some(folder) = path.parent().filter(|d| !d.as_os_str().is_empty()) else { return Ok(()) };
-    if folder.is_dir() {
-        return Ok(());
-    }
-    Err(user_hint(
-        format!("the folder {} does not exist", folder.display()),
-        "create it first, or give a path in a folder that exists",
-    ))
-}
-
 fn refuse_overwrite(path: &std::path::Path, force: bool) -> Result<()> {
     refuse_missing_folder(path)?;
     if path.is_dir() {
@@ -122,7 +108,7 @@ fn csv_table(ctx: &mut Ctx, table: ExportTable) -> Result<interop::csv::Table> {
             return Ok(interop::csv::sessions(&sessions));
         }
         ExportTable::Pledges => {
-            let book = report::pledges::build(ctx)?;
+            let book = super::pledge_book(ctx)?;
             return Ok(interop::csv::pledges(&book.pledges));
         }
         ExportTable::Courses => Kind::Course,

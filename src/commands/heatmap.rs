@@ -2,11 +2,11 @@
 
 use anyhow::Result;
 
-use super::{ALL_KINDS, resolve};
 use crate::Ctx;
 use crate::cli::HeatmapArgs;
 use crate::domain::heatmap::{DEFAULT_WEEKS, Span};
 use crate::domain::records::Kind;
+use crate::lookup::{ALL_KINDS, resolve};
 use crate::render;
 use crate::report;
 use crate::store;

@@ -6,7 +6,6 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::pledge as pledge_cmd;
-use super::{ALL_KINDS, find_session, resolve, session_number};
 use crate::Ctx;
 use crate::cli::{DoneArgs, DropArgs, RmArgs};
 use crate::config::Settings;
@@ -14,6 +13,7 @@ use crate::domain::parse::parse_date;
 use crate::domain::pledge::Completion;
 use crate::domain::records::{Item, Kind, Status};
 use crate::error::{user, user_hint};
+use crate::lookup::{ALL_KINDS, find_session, resolve, session_number};
 use crate::report;
 use crate::report::records::ItemView;
 use crate::store;
@@ -247,7 +247,7 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
 /// owed: deleting would take its verdicts and stakes with it. A pledge
 /// with no closed period (made by mistake, say) goes with its record.
 fn refuse_pledged(conn: &rusqlite::Connection, item: &Item, settings: &Settings, today: NaiveDate) -> Result<()> {
-    let book = report::pledges::build_from(conn, settings, today)?;
+    let book = report::pledges::build(conn, settings, today)?;
     for j in book.judged.iter().filter(|j| j.row.item_id == Some(item.id)) {
         let owed = book.debts.iter().any(|d| d.pledge_id == j.row.id && d.settled_on.is_none());
         let ctx = book.context(settings, today);

@@ -40,7 +40,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
             render::records::rest_table(&mut ctx.out, &days)
         }
         ListKind::Pledges => {
-            let report = report::pledges::build(ctx)?;
+            let report = super::pledge_book(ctx)?;
             let mut pledges = report.pledges;
             if !args.all {
                 pledges.retain(|p| p.status != crate::report::pledges::PledgeState::Ended);
@@ -51,7 +51,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
             render::commitments::pledge_table(&mut ctx.out, &pledges)
         }
         ListKind::Debts => {
-            let report = report::pledges::build(ctx)?;
+            let report = super::pledge_book(ctx)?;
             let mut debts = report.debts;
             if !args.all {
                 debts.retain(|d| d.settled_on.is_none());

@@ -2,11 +2,11 @@
 
 use anyhow::Result;
 
-use super::resolve;
 use crate::Ctx;
 use crate::cli::OddsArgs;
 use crate::domain::records::{Kind, Status};
 use crate::error::user_hint;
+use crate::lookup::resolve;
 use crate::render;
 use crate::report;
 

@@ -3,12 +3,12 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::{ALL_KINDS, resolve};
 use crate::Ctx;
 use crate::cli::{PledgeAction, PledgeArgs, SettleArgs};
 use crate::domain::parse::parse_date;
 use crate::domain::pledge::{ChangeKind, Pledge, Rate, period_start};
 use crate::error::{user, user_hint};
+use crate::lookup::{ALL_KINDS, resolve};
 use crate::report;
 use crate::store;
 use crate::store::pledges::{PledgeRow, RateRow, Settlement};
@@ -99,7 +99,7 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
         }
     })?;
     if ctx.out.json {
-        let book = report::pledges::build(ctx)?;
+        let book = super::pledge_book(ctx)?;
         return ctx.out.json_doc(&book.pledges);
     }
     ctx.out.done(message)
@@ -177,7 +177,7 @@ fn end(ctx: &mut Ctx, id: i64) -> Result<()> {
     })?;
     let (row, effective, horizon) = row;
     if ctx.out.json {
-        let book = report::pledges::build(ctx)?;
+        let book = super::pledge_book(ctx)?;
         let pledge = book.pledges.iter().find(|p| p.id == row.id);
         return ctx.out.json_doc(&pledge);
     }
@@ -221,12 +221,12 @@ pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {
     let now = ctx.clock.now();
     let settings = ctx.settings.clone();
     // Checked first on a read, so a refused settle never creates a database…
-    open_debt(&report::pledges::build(ctx)?, args.debt)?;
+    open_debt(&super::pledge_book(ctx)?, args.debt)?;
     let note = args.note.clone().filter(|n| !n.trim().is_empty());
     let db = ctx.write_db()?;
     let debt = db.write(&format!("settle debt #{}", args.debt), now, |conn| {
         // …and again inside the write, so two settles at once cannot both pass.
-        let debt = open_debt(&report::pledges::build_from(conn, &settings, today)?, args.debt)?;
+        let debt = open_debt(&report::pledges::build(conn, &settings, today)?, args.debt)?;
         store::pledges::settle(
             conn,
             &Settlement {
@@ -243,7 +243,7 @@ pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {
     })?;
     if ctx.out.json {
         // The debt as `list debts --json` now shows it: settled, with its note.
-        let book = report::pledges::build(ctx)?;
+        let book = super::pledge_book(ctx)?;
         let settled = book.debts.iter().find(|d| d.id == debt.id);
         return ctx.out.json_doc(&settled);
     }

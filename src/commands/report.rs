@@ -5,12 +5,12 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::write_atomically;
 use crate::Ctx;
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::commands::{ALL_KINDS, resolve};
 use crate::domain::parse::parse_date;
 use crate::error::user_hint;
+use crate::files::write_atomically;
 use crate::output::Out;
 use crate::render;
 use crate::report::page;

@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Ctx, args: &RestArgs) -> Result<()> {
             }
             day += Duration::days(1);
         }
-        let book = report::pledges::build_from(conn, &settings, today)?;
+        let book = report::pledges::build(conn, &settings, today)?;
         Ok((added.clone(), pledges_still_counting(&book, &added)))
     })?;
     if ctx.out.json {

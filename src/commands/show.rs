@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{ALL_KINDS, find_session, resolve, session_number};
 use crate::Ctx;
 use crate::cli::ShowArgs;
+use crate::lookup::{ALL_KINDS, find_session, resolve, session_number};
 use crate::render;
 use crate::report::records::ItemView;
 

@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 
-use super::resolve;
 use crate::Ctx;
 use crate::cli::StreakArgs;
 use crate::domain::records::Kind;
+use crate::lookup::resolve;
 use crate::render;
 use crate::report;
 use crate::store::sessions::Scope;
@@ -15,7 +15,7 @@ pub fn run(ctx: &mut Ctx, args: &StreakArgs) -> Result<()> {
     let settings = ctx.settings.clone();
     let conn = ctx.read_db()?.conn();
     let totals = report::totals::DayTotals::load(conn)?;
-    let mut book = report::pledges::build_with(conn, &settings, today, &totals)?;
+    let mut book = report::pledges::build_over(conn, &settings, today, &totals)?;
     let (scope, target) = match &args.reference {
         Some(reference) => {
             let item = resolve(conn, reference, &[Kind::Course, Kind::Project])?;
@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Ctx, args: &StreakArgs) -> Result<()> {
         }
         None => (Scope::All, None),
     };
-    let streak = report::streak::build_with(conn, &settings, today, &scope, target, &book, &totals)?;
+    let streak = report::streak::build_over(conn, &settings, today, &scope, target, &book, &totals)?;
     if ctx.out.json {
         return ctx.out.json_doc(&streak);
     }

@@ -234,6 +234,14 @@ pub struct Session {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A journaled write that `undo` can reverse.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub summary: String,
+}
+
 /// A rest day declared in advance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RestDay {

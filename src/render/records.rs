@@ -6,10 +6,10 @@ use chrono::{FixedOffset, Offset, Utc};
 
 use super::{minutes_or_dash, plural};
 use crate::domain::parse::format_minutes;
+use crate::domain::records::Change;
 use crate::domain::records::{Kind, RestDay, Session};
 use crate::output::Out;
 use crate::report::records::ItemView;
-use crate::store::undo::Change;
 
 pub fn item_table(out: &mut Out, kind: Kind, rows: &[ItemView]) -> Result<()> {
     if rows.is_empty() {

@@ -47,11 +47,11 @@ pub fn start_day(item: &Item) -> NaiveDate {
 
 /// Odds of every active course (or of `only`), lowest first.
 pub fn build(conn: &Connection, today: NaiveDate, only: Option<&Item>) -> Result<Vec<CourseOdds>> {
-    build_with(conn, today, only, &DayTotals::load(conn)?)
+    build_over(conn, today, only, &DayTotals::load(conn)?)
 }
 
 /// Odds from totals already loaded.
-pub fn build_with(
+pub fn build_over(
     conn: &Connection,
     today: NaiveDate,
     only: Option<&Item>,

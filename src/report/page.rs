@@ -199,7 +199,7 @@ pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate, report: P
     // Pledges: the heatmap's weeks, and while the period runs, what is
     // already committed up to the horizon.
     let grid_to = if report.period.to >= today { report.period.to.max(horizon) } else { report.period.to };
-    let book = pledges::build_with(conn, settings, today, &history)?;
+    let book = pledges::build_over(conn, settings, today, &history)?;
     let mut grids = Vec::new();
     for (judged, results) in book.periods(settings, today, heatmap.from, grid_to) {
         let cells = cells(&judged.pledge, settings, today, heatmap.from, grid_to, &results);

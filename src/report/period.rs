@@ -348,7 +348,7 @@ pub fn build(
     let day_amounts = history.day_amounts(&scope, from, as_of);
     let study_days = day_amounts.values().filter(|(minutes, _)| studied(*minutes)).count() as i64;
 
-    let mut book = pledges::build_with(conn, settings, today, &history)?;
+    let mut book = pledges::build_over(conn, settings, today, &history)?;
     if let Some(item) = focus {
         // Only the pledges on the target (or on its goal's items) judge it.
         book.judged.retain(|j| in_scope(j.row.item_id) || j.row.item_id == Some(item.id));
@@ -362,7 +362,7 @@ pub fn build(
         })
         .count() as i64;
     let days = days_so_far(from, to, today) - rest_days;
-    let streaks = streak::build_with(conn, settings, today, &scope, focus.map(|i| i.slug.clone()), &book, &history)?;
+    let streaks = streak::build_over(conn, settings, today, &scope, focus.map(|i| i.slug.clone()), &book, &history)?;
     let judged = book.periods(settings, today, from, to);
 
     let mut all_items = store::items::list(conn, None)?;

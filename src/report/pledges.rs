@@ -9,7 +9,6 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::totals::DayTotals;
-use crate::Ctx;
 use crate::config::Settings;
 use crate::domain::pledge::{
     self, DayAmount, EvalContext, LateSession, Logged, PeriodResult, Placement, Pledge, Rate, RateChange,
@@ -129,13 +128,6 @@ impl PledgeBook {
     }
 }
 
-pub fn build(ctx: &mut Ctx) -> Result<PledgeBook> {
-    let today = ctx.clock.today();
-    let settings = ctx.settings.clone();
-    let conn = ctx.read_db()?.conn();
-    build_from(conn, &settings, today)
-}
-
 /// The domain pledge a stored one stands for. A pledge older than kept
 /// terms is judged by `settings` (the first write stores them on it).
 pub fn to_domain(row: &PledgeRow, settings: &Settings) -> Pledge {
@@ -198,12 +190,13 @@ pub fn scope_of(conn: &Connection, row: &PledgeRow) -> Result<Scope> {
     })
 }
 
-pub fn build_from(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<PledgeBook> {
-    build_with(conn, settings, today, &DayTotals::load(conn)?)
+/// The pledge book as of `today`.
+pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<PledgeBook> {
+    build_over(conn, settings, today, &DayTotals::load(conn)?)
 }
 
 /// The pledge book from totals already loaded.
-pub fn build_with(conn: &Connection, settings: &Settings, today: NaiveDate, totals: &DayTotals) -> Result<PledgeBook> {
+pub fn build_over(conn: &Connection, settings: &Settings, today: NaiveDate, totals: &DayTotals) -> Result<PledgeBook> {
     let rows = store::pledges::list(conn)?;
     let rest_days = store::rest::declared(conn)?;
     // Only the sessions a closed period may count for less are read one by one.

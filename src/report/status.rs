@@ -84,8 +84,8 @@ pub struct Dashboard {
 
 pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<Dashboard> {
     let totals = DayTotals::load(conn)?;
-    let book = pledges::build_with(conn, settings, today, &totals)?;
-    let streak = streak::build_with(conn, settings, today, &Scope::All, None, &book, &totals)?;
+    let book = pledges::build_over(conn, settings, today, &totals)?;
+    let streak = streak::build_over(conn, settings, today, &Scope::All, None, &book, &totals)?;
     let week_from = week_start(today, settings.week_starts);
     let days = totals.day_amounts(&Scope::All, week_from, today);
     let today_minutes = days.get(&today).map(|(m, _)| *m).unwrap_or(0);
@@ -110,7 +110,7 @@ pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
             })
         })
         .collect();
-    let odds = odds::build_with(conn, today, None, &totals)?;
+    let odds = odds::build_over(conn, today, None, &totals)?;
     let at_risk = odds::at_risk(&odds)
         .into_iter()
         .map(|o| AtRisk {

@@ -48,11 +48,11 @@ pub fn build(
     target: Option<String>,
     book: &PledgeBook,
 ) -> Result<StreakReport> {
-    build_with(conn, settings, today, scope, target, book, &DayTotals::load(conn)?)
+    build_over(conn, settings, today, scope, target, book, &DayTotals::load(conn)?)
 }
 
 /// The streaks of a scope from totals already loaded.
-pub fn build_with(
+pub fn build_over(
     conn: &Connection,
     settings: &Settings,
     today: NaiveDate,

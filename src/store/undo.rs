@@ -4,7 +4,6 @@
 use anyhow::{Context, Result, anyhow};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
 use super::{instant_text, parse_instant};
 
@@ -12,12 +11,7 @@ use super::{instant_text, parse_instant};
 const JOURNALED: &[&str] =
     &["items", "project_courses", "sessions", "rest_days", "pledges", "pledge_rates", "settlements"];
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Change {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub summary: String,
-}
+pub use crate::domain::records::Change;
 
 /// Opens a change: the triggers attach every row image to the newest change.
 /// Keeps only the last `depth` changes.
