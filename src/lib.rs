@@ -13,6 +13,7 @@ pub mod error;
 pub mod files;
 pub mod interop;
 pub mod lookup;
+pub mod ops;
 pub mod output;
 pub mod render;
 pub mod report;

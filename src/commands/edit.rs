@@ -2,13 +2,13 @@
 
 use anyhow::Result;
 
-use super::add::{apply_course_opts, apply_project_opts, choose_slug};
 use crate::Ctx;
 use crate::cli::{EditArgs, ProjectOpts};
 use crate::domain::parse::{check_day_total, parse_bloom, parse_date, parse_duration};
 use crate::domain::records::{Item, Kind, Status};
 use crate::error::{user, user_hint};
 use crate::lookup::{ALL_KINDS, find_session, non_empty, resolve, session_number};
+use crate::ops::items::{apply_course_opts, apply_project_opts, choose_slug};
 use crate::report::records::ItemView;
 use crate::store;
 
@@ -153,7 +153,7 @@ fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         }
         // The limits a check-in keeps: 24h in a study day, units within the course.
         if session.minutes != before.minutes || session.study_day != before.study_day {
-            let others = super::checkin::day_minutes(conn, session.study_day)?
+            let others = crate::ops::sessions::day_minutes(conn, session.study_day)?
                 - if before.study_day == session.study_day { before.minutes } else { 0 };
             check_day_total(session.study_day, others, session.minutes)?;
         }
@@ -162,7 +162,7 @@ fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
             && let Some(item) = store::items::get(conn, item_id)?
         {
             let counted = if before.item_id == Some(item_id) { before.units } else { 0 };
-            super::checkin::check_units(conn, &item, counted, session.units)?;
+            crate::ops::sessions::check_units(conn, &item, counted, session.units)?;
         }
         if session == before {
             return Err(user_hint(format!("nothing to change in session #{number}"), "pass a flag, e.g. --minutes 50"));

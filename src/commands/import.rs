@@ -108,14 +108,14 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
 
 /// Minutes logged on each of these study days.
 fn day_totals(conn: &Connection, days: &BTreeSet<NaiveDate>) -> Result<BTreeMap<NaiveDate, i64>> {
-    days.iter().map(|day| Ok((*day, super::checkin::day_minutes(conn, *day)?))).collect()
+    days.iter().map(|day| Ok((*day, crate::ops::sessions::day_minutes(conn, *day)?))).collect()
 }
 
 /// No import brings a study day past 24 hours (a day that already was, in
 /// an older file, may stay so but not grow).
 fn check_day_totals(conn: &Connection, before: &BTreeMap<NaiveDate, i64>) -> Result<()> {
     for (day, was) in before {
-        let now = super::checkin::day_minutes(conn, *day)?;
+        let now = crate::ops::sessions::day_minutes(conn, *day)?;
         if now > DAY_MINUTES && now > *was {
             return Err(user_hint(
                 format!("the import would make {} on {day}, more than 24h in one study day", format_minutes(now)),

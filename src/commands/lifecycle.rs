@@ -5,7 +5,6 @@ use std::io::{BufRead, IsTerminal};
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::pledge as pledge_cmd;
 use crate::Ctx;
 use crate::cli::{DoneArgs, DropArgs, RmArgs};
 use crate::config::Settings;
@@ -178,7 +177,7 @@ fn end_pledges(
                 if pledge.end_day(ws).is_some_and(|end| end < today) {
                     continue;
                 }
-                let last = match pledge_cmd::end_after_horizon(conn, &row, &pledge, today, now)? {
+                let last = match crate::ops::pledges::end_after_horizon(conn, &row, &pledge, today, now)? {
                     Some(first_free) => first_free.pred_opt().unwrap_or(first_free),
                     None => pledge.end_day(ws).unwrap_or(today),
                 };

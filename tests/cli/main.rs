@@ -15,6 +15,7 @@ mod hostile;
 mod html;
 mod inputs;
 mod interop;
+mod layers;
 mod next;
 mod outputs;
 mod readme;

@@ -1,0 +1,89 @@
+//! The layers point one way (docs/architecture.md), checked on the source:
+//! a rule broken by a new `use` fails here, not in review.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &str) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir)];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = fs::read_to_string(&path).unwrap();
+                found.push((path, text));
+            }
+        }
+    }
+    assert!(!found.is_empty(), "no sources found");
+    found
+}
+
+/// The code of a file without its `#[cfg(test)]` module (tests may use anything).
+fn code(text: &str) -> &str {
+    text.split("#[cfg(test)]").next().unwrap_or(text)
+}
+
+fn offenders(dir: &str, forbidden: &[&str]) -> Vec<String> {
+    sources(dir)
+        .into_iter()
+        .flat_map(|(path, text)| {
+            code(&text)
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+                .filter(|line| forbidden.iter().any(|f| line.contains(f)))
+                .map(|line| format!("{}: {}", path.display(), line.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn reports_take_data_not_the_context() {
+    let found = offenders("report", &["crate::Ctx", "Ctx)", "&mut Ctx"]);
+    assert!(found.is_empty(), "report/ must take a connection, settings and today:\n{}", found.join("\n"));
+}
+
+#[test]
+fn renderers_read_no_database() {
+    let found = offenders("render", &["crate::store", "crate::Ctx", "&mut Ctx"]);
+    assert!(found.is_empty(), "render/ must not reach the store or the context:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_domain_imports_only_itself_and_the_error_type() {
+    let found =
+        offenders("domain", &["crate::store", "crate::report", "crate::render", "crate::commands", "crate::Ctx"]);
+    assert!(found.is_empty(), "domain/ is pure:\n{}", found.join("\n"));
+}
+
+#[test]
+fn no_command_calls_another() {
+    let commands: Vec<String> = sources("commands")
+        .iter()
+        .filter_map(|(path, _)| path.file_stem().map(|s| s.to_string_lossy().to_string()))
+        .filter(|name| name != "mod")
+        .collect();
+    let mut found = Vec::new();
+    for (path, text) in sources("commands") {
+        if path.file_stem().is_some_and(|s| s == "mod") {
+            continue;
+        }
+        for line in code(&text).lines() {
+            for name in &commands {
+                if line.contains(&format!("super::{name}::"))
+                    || line.contains(&format!("use super::{name}"))
+                    || line.contains(&format!("commands::{name}::"))
+                {
+                    found.push(format!("{}: {}", path.display(), line.trim()));
+                }
+            }
+        }
+    }
+    // `demo` still runs the read commands; it is the one known exception.
+    found.retain(|line| !line.contains("demo.rs"));
+    assert!(found.is_empty(), "a command calls another; share a function in ops/ instead:\n{}", found.join("\n"));
+}
