@@ -6,13 +6,18 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rusqlite::Connection;
 
 use crate::Ctx;
-use crate::cli::{HeatmapArgs, OddsArgs, ReportArgs, ReportFormat, StatusArgs, StreakArgs};
 use crate::clock::{Clock, Zone};
 use crate::config::Config;
+use crate::domain::heatmap::{DEFAULT_WEEKS, Span};
 use crate::domain::money::Money;
 use crate::domain::records::{BloomLevel, Intent, Kind, RestDay, Session, Status, Track};
+use crate::files::write_atomically;
+use crate::lookup::resolve;
 use crate::output::Out;
+use crate::render;
+use crate::report::{self, period};
 use crate::store::pledges::{PledgeRow, RateRow};
+use crate::store::sessions::Scope;
 use crate::store::{self, Db};
 
 /// The demo's "now": fixed, so the demo prints the same every time.
@@ -41,25 +46,39 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     shown
 }
 
-/// The reports the demo prints, each under the command that prints it.
+/// The reports the demo prints, each under the command that prints it:
+/// built from the sample database and rendered, as those commands do.
 fn show_reports(demo: &mut Ctx) -> Result<()> {
-    section(demo, "learnlog demo: a sample learner's record on 2026-11-23 (a throwaway database)")?;
-    section(demo, "$ learnlog status")?;
-    super::status::run(demo, &StatusArgs { short: false })?;
-    section(demo, "$ learnlog status --short")?;
-    super::status::run(demo, &StatusArgs { short: true })?;
-    section(demo, "$ learnlog streak")?;
-    super::streak::run(demo, &StreakArgs { reference: None })?;
-    section(demo, "$ learnlog odds")?;
-    super::odds::run(demo, &OddsArgs { reference: None, explain: false })?;
-    section(demo, "$ learnlog odds ml --explain")?;
-    super::odds::run(demo, &OddsArgs { reference: Some("ml".into()), explain: true })?;
-    section(demo, "$ learnlog heatmap")?;
-    super::heatmap::run(demo, &HeatmapArgs { reference: None, weeks: None, year: None })?;
-    section(demo, "$ learnlog next")?;
-    super::next::run(demo)?;
-    section(demo, "$ learnlog report --last-week")?;
-    super::report::run(demo, &last_week_report(ReportFormat::Table, None))?;
+    let today = demo.clock.today();
+    let settings = demo.settings.clone();
+    let (db, out) = demo.read_db_and_out()?;
+    let conn = db.conn();
+    section(out, "learnlog demo: a sample learner's record on 2026-11-23 (a throwaway database)")?;
+    let dashboard = report::status::build(conn, &settings, today)?;
+    section(out, "$ learnlog status")?;
+    render::status::dashboard(out, &dashboard.report)?;
+    section(out, "$ learnlog status --short")?;
+    let short = render::status::short_line(out, &dashboard.report);
+    out.line(short)?;
+    section(out, "$ learnlog streak")?;
+    let totals = report::totals::DayTotals::load(conn)?;
+    let book = report::pledges::build_over(conn, &settings, today, &totals)?;
+    let streak = report::streak::build_over(conn, &settings, today, &Scope::All, None, &book, &totals)?;
+    render::status::streak(out, &streak)?;
+    section(out, "$ learnlog odds")?;
+    render::odds::table(out, &report::odds::build(conn, today, None)?, false)?;
+    section(out, "$ learnlog odds ml --explain")?;
+    let ml = resolve(conn, "ml", &[Kind::Course])?;
+    render::odds::table(out, &report::odds::build(conn, today, Some(&ml))?, true)?;
+    section(out, "$ learnlog heatmap")?;
+    let weeks = Span::Weeks(DEFAULT_WEEKS);
+    render::heatmap::heatmap(out, &report::heatmap::build(conn, &settings, today, weeks, &Scope::All, None)?)?;
+    section(out, "$ learnlog next")?;
+    render::next::next(out, &report::next::build(conn, &settings, today)?)?;
+    section(out, "$ learnlog report --last-week")?;
+    let (from, to) = period::Span::LastWeek.range(today, settings.week_starts);
+    let last_week = period::build(conn, &settings, today, from, to, period::Span::LastWeek.label(), None)?;
+    render::period::table(out, &last_week)?;
     // The page outlives the demo's database: its folder is kept for the
     // newcomer to open (it holds nothing but the page).
     let folder = tempfile::Builder::new()
@@ -67,39 +86,19 @@ fn show_reports(demo: &mut Ctx) -> Result<()> {
         .tempdir()
         .context("cannot create a temporary directory")?
         .keep();
-    let page = folder.join("report.html");
-    section(demo, "$ learnlog report --last-week --format html --out report.html")?;
-    // One line says where the page is, not two.
-    let quiet = std::mem::replace(&mut demo.out.quiet, true);
-    let written = super::report::run(demo, &last_week_report(ReportFormat::Html, Some(page.clone())));
-    demo.out.quiet = quiet;
-    written?;
-    demo.out.line(format!("Open it in a browser: {}", page.display()))?;
-    demo.out.flush()
+    let path = folder.join("report.html");
+    section(out, "$ learnlog report --last-week --format html --out report.html")?;
+    let page = report::page::build(conn, &settings, today, last_week)?;
+    write_atomically(&path, render::html::page(&page).as_bytes())?;
+    out.line(format!("Open it in a browser: {}", path.display()))?;
+    out.flush()
 }
 
-fn last_week_report(format: ReportFormat, out: Option<std::path::PathBuf>) -> ReportArgs {
-    ReportArgs {
-        reference: None,
-        week: false,
-        month: false,
-        year: false,
-        last_week: true,
-        last_month: false,
-        from: None,
-        to: None,
-        format,
-        out,
-        force: false,
-    }
+fn section(out: &mut Out, title: &str) -> Result<()> {
+    out.line("")?;
+    let title = out.bold(title);
+    out.line(title)
 }
-
-fn section(ctx: &mut Ctx, title: &str) -> Result<()> {
-    ctx.out.line("")?;
-    let title = ctx.out.bold(title);
-    ctx.out.line(title)
-}
-
 /// A tiny deterministic generator (xorshift64*): the same sample every run,
 /// on every machine. The benchmark's history generator uses it too.
 pub struct Dice(pub u64);
