@@ -97,12 +97,12 @@ fn course_odds(course: &Item, record: &Record, today: NaiveDate, totals: &DayTot
     let start = start_day(course);
     let offset = |day: NaiveDate| (day - start).num_days();
     // Only days up to today: the model's T is today.
-    let days: Vec<_> = totals.item_days(course.id).into_iter().filter(|(d, ..)| *d <= today).collect();
-    let units_done: i64 = days.iter().map(|(_, _, units)| units).sum();
+    let days: Vec<_> = totals.item_days(course.id).into_iter().filter(|d| d.study_day <= today).collect();
+    let units_done: i64 = days.iter().map(|d| d.units).sum();
     let session_days: Vec<i64> =
-        days.iter().filter(|(_, minutes, units)| *minutes > 0 || *units > 0).map(|(day, _, _)| offset(*day)).collect();
+        days.iter().filter(|d| d.minutes > 0 || d.units > 0).map(|d| offset(d.study_day)).collect();
     let day_units: Vec<(i64, i64)> =
-        days.iter().filter(|(_, _, u)| *u != 0).map(|(day, _, units)| (offset(*day), *units)).collect();
+        days.iter().filter(|d| d.units != 0).map(|d| (offset(d.study_day), d.units)).collect();
     let t = offset(today);
     // The learner's own record excludes this course; it is active, so it is not counted there.
     let input = OddsInput {

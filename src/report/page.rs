@@ -240,7 +240,7 @@ fn burnup(
     as_of: NaiveDate,
 ) -> Burnup {
     let days = history.item_days(item.id);
-    let done_by = |day: NaiveDate| days.iter().filter(|(d, ..)| *d <= day).map(|(_, _, units)| units).sum::<i64>();
+    let done_by = |day: NaiveDate| days.iter().filter(|d| d.study_day <= day).map(|d| d.units).sum::<i64>();
     let span = (deadline - start).num_days();
     let road = |day: NaiveDate| {
         if span <= 0 {

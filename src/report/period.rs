@@ -21,7 +21,7 @@ use crate::domain::pledge::{PeriodResult, Verdict};
 use crate::domain::records::{BloomLevel, Item, Kind, Status};
 use crate::domain::streak::week_start;
 use crate::store;
-use crate::store::sessions::Scope;
+use crate::store::sessions::{DayItemTotal, Scope};
 
 /// An active course with no session for this many days is stalled (its
 /// money is at risk). Design choice: two weeks, the window in which Ho et
@@ -506,11 +506,11 @@ struct Through {
 }
 
 impl Through {
-    fn of(item_days: &[(NaiveDate, i64, i64)], day: NaiveDate) -> Through {
-        let upto = item_days.iter().filter(|(d, _, _)| *d <= day);
+    fn of(item_days: &[DayItemTotal], day: NaiveDate) -> Through {
+        let upto = item_days.iter().filter(|d| d.study_day <= day);
         Through {
-            units: upto.clone().map(|(_, _, units)| units).sum(),
-            last_day: upto.filter(|(_, minutes, units)| *minutes > 0 || *units != 0).map(|(d, _, _)| *d).max(),
+            units: upto.clone().map(|d| d.units).sum(),
+            last_day: upto.filter(|d| d.minutes > 0 || d.units != 0).map(|d| d.study_day).max(),
         }
     }
 }
@@ -677,8 +677,8 @@ mod tests {
 
     #[test]
     fn through_a_day() {
-        let days =
-            [(d("2026-11-01"), 30, 1), (d("2026-11-03"), 0, 2), (d("2026-11-05"), 0, 0), (d("2026-11-09"), 40, 1)];
+        let days = [("2026-11-01", 30, 1), ("2026-11-03", 0, 2), ("2026-11-05", 0, 0), ("2026-11-09", 40, 1)]
+            .map(|(day, minutes, units)| DayItemTotal { study_day: d(day), item_id: Some(1), minutes, units });
         assert_eq!(Through::of(&days, d("2026-11-06")), Through { units: 3, last_day: Some(d("2026-11-03")) });
         assert_eq!(Through::of(&days, d("2026-12-01")), Through { units: 4, last_day: Some(d("2026-11-09")) });
         assert_eq!(Through::of(&days, d("2026-10-01")), Through::default());

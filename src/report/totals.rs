@@ -12,7 +12,7 @@ use crate::store::sessions::{DayItemTotal, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct DayTotals {
-    /// (study day, item or general study, minutes, units), ordered by day.
+    /// Ordered by day.
     rows: Vec<DayItemTotal>,
 }
 
@@ -22,17 +22,17 @@ impl DayTotals {
     }
 
     fn in_scope<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a DayItemTotal> + 'a {
-        self.rows.iter().filter(move |(_, item, _, _)| match scope {
+        self.rows.iter().filter(move |row| match scope {
             Scope::All => true,
-            Scope::Items(ids) => item.is_some_and(|id| ids.contains(&id)),
+            Scope::Items(ids) => row.item_id.is_some_and(|id| ids.contains(&id)),
         })
     }
 
     /// Minutes per study day in a scope.
     pub fn day_minutes(&self, scope: &Scope) -> BTreeMap<NaiveDate, i64> {
         let mut days = BTreeMap::new();
-        for (day, _, minutes, _) in self.in_scope(scope) {
-            *days.entry(*day).or_insert(0) += minutes;
+        for row in self.in_scope(scope) {
+            *days.entry(row.study_day).or_insert(0) += row.minutes;
         }
         days
     }
@@ -40,16 +40,16 @@ impl DayTotals {
     /// Minutes and units per study day in a scope, within [from, to].
     pub fn day_amounts(&self, scope: &Scope, from: NaiveDate, to: NaiveDate) -> BTreeMap<NaiveDate, (i64, i64)> {
         let mut days = BTreeMap::new();
-        for (day, _, minutes, units) in self.in_scope(scope).filter(|(d, ..)| *d >= from && *d <= to) {
-            let entry = days.entry(*day).or_insert((0, 0));
-            entry.0 += minutes;
-            entry.1 += units;
+        for row in self.in_scope(scope).filter(|row| row.study_day >= from && row.study_day <= to) {
+            let entry = days.entry(row.study_day).or_insert((0, 0));
+            entry.0 += row.minutes;
+            entry.1 += row.units;
         }
         days
     }
 
-    /// (study day, minutes, units) of one item, by day.
-    pub fn item_days(&self, item_id: i64) -> Vec<(NaiveDate, i64, i64)> {
-        self.rows.iter().filter(|(_, item, ..)| *item == Some(item_id)).map(|(d, _, m, u)| (*d, *m, *u)).collect()
+    /// The days of one item, by day.
+    pub fn item_days(&self, item_id: i64) -> Vec<DayItemTotal> {
+        self.rows.iter().filter(|row| row.item_id == Some(item_id)).copied().collect()
     }
 }

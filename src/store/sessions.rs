@@ -149,9 +149,15 @@ pub fn total_minutes(conn: &Connection, scope: &Scope) -> Result<i64> {
     Ok(conn.query_row(&sql, params![scope.param()], |r| r.get(0))?)
 }
 
-/// One row of `day_item_totals`: study day, item (None: general study),
-/// minutes, units.
-pub type DayItemTotal = (NaiveDate, Option<i64>, i64, i64);
+/// One row of `day_item_totals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayItemTotal {
+    pub study_day: NaiveDate,
+    /// The course or project; `None` for general study.
+    pub item_id: Option<i64>,
+    pub minutes: i64,
+    pub units: i64,
+}
 
 /// Minutes and units per study day and item (None: general study), the
 /// whole history, from the trigger-kept `day_totals` (a few thousand rows
@@ -174,7 +180,7 @@ pub fn day_item_totals(conn: &Connection) -> Result<Vec<DayItemTotal>> {
                 day
             }
         };
-        totals.push((day, row.get(1)?, row.get(2)?, row.get(3)?));
+        totals.push(DayItemTotal { study_day: day, item_id: row.get(1)?, minutes: row.get(2)?, units: row.get(3)? });
     }
     Ok(totals)
 }
