@@ -2,7 +2,7 @@
 //! transaction.
 
 use anyhow::Result;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::Ctx;
 use crate::cli::{CheckinArgs, ProgressArgs};
@@ -57,30 +57,8 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         return Err(user_hint(format!("{day} is in the future"), "a check-in is for today or an earlier day"));
     }
     let level = args.level.as_deref().map(parse_bloom).transpose()?;
-    if let Some(units) = args.units
-        && units < 0
-    {
-        let reference = reference.as_deref().unwrap_or("REF");
-        return Err(user_hint(
-            format!("invalid --units {units}: a session adds units, it never takes them away"),
-            format!("`learnlog progress {reference} N` sets the units done"),
-        ));
-    }
-    // When it started: --at on the day; else a check-in for today has just ended.
-    let started_at = match &args.at {
-        Some(time) => {
-            let local = ctx.clock.local_moment(day, parse_time(time)?)?;
-            if local.with_timezone(&Utc) > now {
-                return Err(user_hint(
-                    format!("{day} at {time} is in the future"),
-                    "a check-in is logged after it starts",
-                ));
-            }
-            Some(local.with_timezone(&Utc))
-        }
-        None if day == today => Some(now - Duration::minutes(minutes)),
-        None => None,
-    };
+    refuse_negative_units(args.units, reference.as_deref())?;
+    let started_at = start_of(ctx, args.at.as_deref(), day, minutes)?;
     // The study day is that of the start (a session crossing midnight stays on its day).
     let study_day = match (&args.at, started_at) {
         (None, Some(start)) => ctx.clock.study_day_at(start),
@@ -129,8 +107,45 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         session.id = store::sessions::insert(conn, &session)?;
         Ok((session, resumed))
     })?;
+    confirm(ctx, &session, resumed)
+}
+
+fn refuse_negative_units(units: Option<i64>, reference: Option<&str>) -> Result<()> {
+    match units {
+        Some(units) if units < 0 => Err(user_hint(
+            format!("invalid --units {units}: a session adds units, it never takes them away"),
+            format!("`learnlog progress {} N` sets the units done", reference.unwrap_or("REF")),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// When a session started: `--at` on its day; else a check-in for today
+/// has just ended; else (an earlier day, no time) unknown.
+fn start_of(ctx: &Ctx, at: Option<&str>, day: NaiveDate, minutes: i64) -> Result<Option<DateTime<Utc>>> {
+    let (today, now) = (ctx.clock.today(), ctx.clock.now());
+    Ok(match at {
+        Some(time) => {
+            let local = ctx.clock.local_moment(day, parse_time(time)?)?;
+            if local.with_timezone(&Utc) > now {
+                return Err(user_hint(
+                    format!("{day} at {time} is in the future"),
+                    "a check-in is logged after it starts",
+                ));
+            }
+            Some(local.with_timezone(&Utc))
+        }
+        None if day == today => Some(now - Duration::minutes(minutes)),
+        None => None,
+    })
+}
+
+/// The confirming line (and, at a terminal, where the check-in leaves the
+/// streak and pledge), or the session as JSON.
+fn confirm(ctx: &mut Ctx, session: &Session, resumed: bool) -> Result<()> {
+    let minutes = session.minutes;
     if ctx.out.json {
-        return ctx.out.json_doc(&session);
+        return ctx.out.json_doc(session);
     }
     if resumed {
         ctx.out.done(format!("Resumed {} (it was paused).", session.target.as_deref().unwrap_or("")))?;

@@ -189,6 +189,23 @@ fn money(minor: i64) -> Option<Money> {
 
 fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
     let s = Sample { conn, now, today };
+    let ids = sample_items(&s)?;
+    sample_sessions(&s, &ids)?;
+    sample_rest_days(&s)?;
+    sample_pledges(&s, ids.ml)
+}
+
+/// The ids of the sample records that sessions and pledges name.
+#[derive(Clone, Copy)]
+struct SampleIds {
+    ml: i64,
+    cs50: i64,
+    rust: i64,
+    birds: i64,
+}
+
+/// A goal, five courses (one completed, one dropped) and two projects.
+fn sample_items(s: &Sample) -> Result<SampleIds> {
     let goal = s.item(Kind::Goal, "ml-engineer", "Become a machine-learning engineer", Status::Active, |i| {
         i.description = Some("work on problems I care about".into());
         i.due_date = Some(s.day(220));
@@ -256,6 +273,11 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
         i.skills = vec!["html".into(), "css".into()];
         i.ended_on = Some(s.day(-90));
     })?;
+    Ok(SampleIds { ml, cs50, rust, birds })
+}
+
+fn sample_sessions(s: &Sample, ids: &SampleIds) -> Result<()> {
+    let SampleIds { ml, cs50, rust, birds } = *ids;
     // Five months of sessions with a summer-holiday gap and a slow patch.
     let mut dice = Dice(0x5EED_1EA2_2026);
     // Applying weighs double; nothing is evaluated.
@@ -295,6 +317,11 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
         let hour = dice.between(7, 21) as u32;
         s.session(item, day, hour, minutes, units, level)?;
     }
+    Ok(())
+}
+
+fn sample_rest_days(s: &Sample) -> Result<()> {
+    let (conn, now) = (s.conn, s.now);
     // A rest day declared in advance, and one ahead.
     for (offset, reason) in [(-6, "family visit"), (3, "travel")] {
         store::rest::insert(
@@ -309,6 +336,11 @@ fn build_sample(conn: &Connection, today: NaiveDate, now: DateTime<Utc>) -> Resu
             },
         )?;
     }
+    Ok(())
+}
+
+fn sample_pledges(s: &Sample, ml: i64) -> Result<()> {
+    let (conn, now) = (s.conn, s.now);
     // A staked pledge on the ML course, and a daily habit pledge.
     let week_start = crate::domain::streak::week_start(s.day(-42), chrono::Weekday::Mon);
     for (item, rate, stake) in

@@ -116,134 +116,96 @@ fn amount(money: &crate::domain::money::Money) -> String {
     money.to_string().split(' ').next().unwrap_or_default().to_string()
 }
 
+/// Columns every kind starts with, and those it ends with.
+const ITEM_HEAD: [&str; 4] = ["uuid", "slug", "title", "status"];
+const ITEM_TAIL: [&str; 4] = ["ended_on", "end_reason", "created_at", "updated_at"];
+
+const GOAL_COLUMNS: &[&str] = &["why", "by"];
+const COURSE_COLUMNS: &[&str] = &[
+    "platform",
+    "url",
+    "track",
+    "price",
+    "currency",
+    "units_total",
+    "units_done",
+    "unit_name",
+    "weeks",
+    "start_date",
+    "deadline",
+    "intent",
+    "goal",
+    "minutes",
+    "credential_url",
+    "score",
+];
+const PROJECT_COLUMNS: &[&str] = &["url", "description", "skills", "goal", "courses", "due_date", "minutes"];
+
 /// Goals, courses or projects (the rows must all be of `kind`).
 pub fn items(kind: Kind, views: &[ItemView]) -> Table {
-    let (header, rows): (Vec<&'static str>, Vec<Vec<Cell>>) = match kind {
-        Kind::Goal => (
-            vec!["uuid", "slug", "title", "status", "why", "by", "ended_on", "end_reason", "created_at", "updated_at"],
-            views
-                .iter()
-                .map(|v| {
-                    let i = &v.item;
-                    vec![
-                        value(&i.uuid),
-                        text(&i.slug),
-                        text(&i.title),
-                        value(i.status),
-                        opt_text(&i.description),
-                        opt_value(&i.due_date),
-                        opt_value(&i.ended_on),
-                        opt_text(&i.end_reason),
-                        value(i.created_at.to_rfc3339()),
-                        value(i.updated_at.to_rfc3339()),
-                    ]
-                })
-                .collect(),
-        ),
-        Kind::Course => (
-            vec![
-                "uuid",
-                "slug",
-                "title",
-                "status",
-                "platform",
-                "url",
-                "track",
-                "price",
-                "currency",
-                "units_total",
-                "units_done",
-                "unit_name",
-                "weeks",
-                "start_date",
-                "deadline",
-                "intent",
-                "goal",
-                "minutes",
-                "credential_url",
-                "score",
-                "ended_on",
-                "end_reason",
-                "created_at",
-                "updated_at",
-            ],
-            views
-                .iter()
-                .map(|v| {
-                    let i = &v.item;
-                    vec![
-                        value(&i.uuid),
-                        text(&i.slug),
-                        text(&i.title),
-                        value(i.status),
-                        opt_text(&i.platform),
-                        opt_text(&i.url),
-                        opt_value(&i.track),
-                        opt_value(&i.price.as_ref().map(amount)),
-                        opt_value(&i.price.as_ref().map(|p| p.currency.clone())),
-                        opt_value(&i.units_total),
-                        value(v.units_done),
-                        opt_text(&i.unit_name),
-                        opt_value(&i.weeks),
-                        opt_value(&i.start_date),
-                        opt_value(&i.due_date),
-                        opt_value(&i.intent),
-                        opt_text(&i.goal),
-                        value(v.minutes),
-                        opt_text(&i.credential_url),
-                        opt_value(&i.score),
-                        opt_value(&i.ended_on),
-                        opt_text(&i.end_reason),
-                        value(i.created_at.to_rfc3339()),
-                        value(i.updated_at.to_rfc3339()),
-                    ]
-                })
-                .collect(),
-        ),
-        Kind::Project => (
-            vec![
-                "uuid",
-                "slug",
-                "title",
-                "status",
-                "url",
-                "description",
-                "skills",
-                "goal",
-                "courses",
-                "due_date",
-                "minutes",
-                "ended_on",
-                "end_reason",
-                "created_at",
-                "updated_at",
-            ],
-            views
-                .iter()
-                .map(|v| {
-                    let i = &v.item;
-                    vec![
-                        value(&i.uuid),
-                        text(&i.slug),
-                        text(&i.title),
-                        value(i.status),
-                        opt_text(&i.url),
-                        opt_text(&i.description),
-                        text(&i.skills.join(", ")),
-                        opt_text(&i.goal),
-                        text(&i.courses.join(" ")),
-                        opt_value(&i.due_date),
-                        value(v.minutes),
-                        opt_value(&i.ended_on),
-                        opt_text(&i.end_reason),
-                        value(i.created_at.to_rfc3339()),
-                        value(i.updated_at.to_rfc3339()),
-                    ]
-                })
-                .collect(),
-        ),
+    let middle = match kind {
+        Kind::Goal => GOAL_COLUMNS,
+        Kind::Course => COURSE_COLUMNS,
+        Kind::Project => PROJECT_COLUMNS,
     };
+    let header = ITEM_HEAD.iter().chain(middle).chain(&ITEM_TAIL).copied().collect();
+    let rows = views
+        .iter()
+        .map(|v| {
+            let i = &v.item;
+            let mut row = vec![value(&i.uuid), text(&i.slug), text(&i.title), value(i.status)];
+            row.extend(match kind {
+                Kind::Goal => vec![opt_text(&i.description), opt_value(&i.due_date)],
+                Kind::Course => course_cells(v),
+                Kind::Project => project_cells(v),
+            });
+            row.extend([
+                opt_value(&i.ended_on),
+                opt_text(&i.end_reason),
+                value(i.created_at.to_rfc3339()),
+                value(i.updated_at.to_rfc3339()),
+            ]);
+            row
+        })
+        .collect();
     Table { header, rows }
+}
+
+/// The cells of [`COURSE_COLUMNS`].
+fn course_cells(v: &ItemView) -> Vec<Cell> {
+    let i = &v.item;
+    vec![
+        opt_text(&i.platform),
+        opt_text(&i.url),
+        opt_value(&i.track),
+        opt_value(&i.price.as_ref().map(amount)),
+        opt_value(&i.price.as_ref().map(|p| p.currency.clone())),
+        opt_value(&i.units_total),
+        value(v.units_done),
+        opt_text(&i.unit_name),
+        opt_value(&i.weeks),
+        opt_value(&i.start_date),
+        opt_value(&i.due_date),
+        opt_value(&i.intent),
+        opt_text(&i.goal),
+        value(v.minutes),
+        opt_text(&i.credential_url),
+        opt_value(&i.score),
+    ]
+}
+
+/// The cells of [`PROJECT_COLUMNS`].
+fn project_cells(v: &ItemView) -> Vec<Cell> {
+    let i = &v.item;
+    vec![
+        opt_text(&i.url),
+        opt_text(&i.description),
+        text(&i.skills.join(", ")),
+        opt_text(&i.goal),
+        text(&i.courses.join(" ")),
+        opt_value(&i.due_date),
+        value(v.minutes),
+    ]
 }
 
 /// Pledges with the rate in force today.
