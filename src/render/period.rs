@@ -117,9 +117,16 @@ fn item_verdicts(item: &ItemLine) -> Vec<Verdict> {
 // --format table
 // ---------------------------------------------------------------------------
 
+/// The sections of `--format table`, in order.
+const TABLE_SECTIONS: [fn(&mut Out, &PeriodReport) -> Result<()>; 7] =
+    [table_summary, table_items, table_pledges, table_stakes, table_balance, table_money, table_bloom];
+
 pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
+    TABLE_SECTIONS.iter().try_for_each(|section| section(out, r))
+}
+
+fn table_summary(out: &mut Out, r: &PeriodReport) -> Result<()> {
     let dash = if out.unicode { "–" } else { "-" };
-    let arrow = if out.unicode { "→" } else { "->" };
     let t = &r.totals;
     let on = r.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
     out.prose(out.bold(&format!(
@@ -152,7 +159,11 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         line.push_str(&out.warn(&format!("{} owed", plural(t.stakes_owed, "stake"))));
     }
     out.prose(line)?;
+    Ok(())
+}
 
+fn table_items(out: &mut Out, r: &PeriodReport) -> Result<()> {
+    let arrow = if out.unicode { "→" } else { "->" };
     out.prose("")?;
     out.prose(out.bold("Courses and projects"))?;
     if r.items.is_empty() {
@@ -176,7 +187,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         }
         out.print_table(&table)?;
     }
+    Ok(())
+}
 
+fn table_pledges(out: &mut Out, r: &PeriodReport) -> Result<()> {
     if !r.pledges.is_empty() {
         out.prose("")?;
         out.prose(out.bold("Pledges"))?;
@@ -200,7 +214,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         }
         out.print_table(&table)?;
     }
+    Ok(())
+}
 
+fn table_stakes(out: &mut Out, r: &PeriodReport) -> Result<()> {
     if !r.stakes.owed.is_empty() || !r.stakes.settled.is_empty() {
         out.prose("")?;
         out.prose(out.bold("Stakes"))?;
@@ -233,7 +250,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         }
         out.print_table(&table)?;
     }
+    Ok(())
+}
 
+fn table_balance(out: &mut Out, r: &PeriodReport) -> Result<()> {
     let b = &r.balance;
     out.prose("")?;
     out.prose(out.bold("Learning vs building"))?;
@@ -251,7 +271,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         out.dot(),
         with_refs(b.projects_shipped, &b.shipped_refs)
     ))?;
+    Ok(())
+}
 
+fn table_money(out: &mut Out, r: &PeriodReport) -> Result<()> {
     if !r.money.is_empty() {
         out.prose("")?;
         out.prose(out.bold("Money paid for courses"))?;
@@ -265,7 +288,10 @@ pub fn table(out: &mut Out, r: &PeriodReport) -> Result<()> {
         }
         out.print_table(&table)?;
     }
+    Ok(())
+}
 
+fn table_bloom(out: &mut Out, r: &PeriodReport) -> Result<()> {
     if r.bloom.total() > 0 {
         out.prose("")?;
         out.prose(out.bold("Time by Bloom level"))?;
@@ -346,13 +372,29 @@ fn pledge_sentence(p: &PledgeLine, dash: &str) -> String {
     line
 }
 
+/// The dash and arrow the output can show.
+struct Marks {
+    dash: &'static str,
+    arrow: &'static str,
+}
+
+/// The sections of `--format markdown`, in order.
+const MARKDOWN_SECTIONS: [fn(&mut String, &PeriodReport, &Marks); 7] =
+    [md_summary, md_pledges, md_stakes, md_items, md_balance, md_money, md_bloom];
+
 pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
-    let dash = if out.unicode { "–" } else { "-" };
-    let arrow = if out.unicode { "→" } else { "->" };
-    let t = &r.totals;
+    let marks = if out.unicode { Marks { dash: "–", arrow: "→" } } else { Marks { dash: "-", arrow: "->" } };
+    let dash = marks.dash;
     let on = r.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
     let mut doc = format!("# Study report{on}, {}\n\n", range_text(r.period.from, r.period.to, dash));
+    for section in MARKDOWN_SECTIONS {
+        section(&mut doc, r, &marks);
+    }
+    out.text(doc)
+}
 
+fn md_summary(doc: &mut String, r: &PeriodReport, _marks: &Marks) {
+    let t = &r.totals;
     let mut summary = if t.days + t.rest_days == 0 {
         "The period has not started yet.".to_string()
     } else {
@@ -375,7 +417,11 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
     ));
     doc.push_str(&summary);
     doc.push_str("\n\n");
+}
 
+fn md_pledges(doc: &mut String, r: &PeriodReport, marks: &Marks) {
+    let dash = marks.dash;
+    let t = &r.totals;
     doc.push_str("## Pledges\n\n");
     if r.pledges.is_empty() {
         doc.push_str("No pledges in force in this period.\n\n");
@@ -401,7 +447,10 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
         }
         doc.push('\n');
     }
+}
 
+fn md_stakes(doc: &mut String, r: &PeriodReport, marks: &Marks) {
+    let dash = marks.dash;
     doc.push_str("## Stakes\n\n");
     if r.stakes.owed.is_empty() {
         doc.push_str("No stakes owed.\n");
@@ -435,7 +484,10 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
         }
     }
     doc.push('\n');
+}
 
+fn md_items(doc: &mut String, r: &PeriodReport, marks: &Marks) {
+    let arrow = marks.arrow;
     doc.push_str("## Courses and projects\n\n");
     if r.items.is_empty() {
         doc.push_str("Nothing active or logged in this period.\n\n");
@@ -464,7 +516,9 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
         ));
         doc.push('\n');
     }
+}
 
+fn md_balance(doc: &mut String, r: &PeriodReport, _marks: &Marks) {
     let b = &r.balance;
     doc.push_str("## Learning vs building\n\n");
     doc.push_str(&format!(
@@ -475,7 +529,9 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
         escape(&with_refs(b.credentials, &b.credential_refs)),
         escape(&with_refs(b.projects_shipped, &b.shipped_refs)),
     ));
+}
 
+fn md_money(doc: &mut String, r: &PeriodReport, _marks: &Marks) {
     doc.push_str("## Money\n\n");
     if r.money.is_empty() {
         doc.push_str("No money paid for courses.\n\n");
@@ -495,7 +551,9 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
         }
         doc.push('\n');
     }
+}
 
+fn md_bloom(doc: &mut String, r: &PeriodReport, _marks: &Marks) {
     doc.push_str("## Time by Bloom level\n\n");
     let total = r.bloom.total();
     if total == 0 {
@@ -510,7 +568,6 @@ pub fn markdown(out: &mut Out, r: &PeriodReport) -> Result<()> {
             .collect();
         doc.push_str(&md_table(&["Level", "Time", "Share"], &[false, true, true], &rows));
     }
-    out.text(doc)
 }
 
 #[cfg(test)]
