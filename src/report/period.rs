@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::odds;
-use super::pledges::{self, DebtView};
+use super::pledges::{self, DebtView, Judged};
 use super::streak;
 use super::totals::DayTotals;
 use crate::config::Settings;
@@ -338,12 +338,7 @@ pub fn build(
     // The whole history per day and item, in one pass, shared by the
     // pledges, streaks and odds below.
     let history = DayTotals::load(conn)?;
-    // Per item (None: general study) in the period: SQL counts the sessions.
-    let logged: HashMap<Option<i64>, Logged> = store::sessions::per_item(conn, from, to)?
-        .into_iter()
-        .filter(|(id, ..)| in_scope(*id))
-        .map(|(id, minutes, sessions, units)| (id, Logged { minutes, sessions, units }))
-        .collect();
+    let logged = logged_per_item(conn, from, to, in_scope)?;
     let studied = |minutes: i64| minutes > 0 && minutes >= settings.min_minutes;
     let day_amounts = history.day_amounts(&scope, from, as_of);
     let study_days = day_amounts.values().filter(|(minutes, _)| studied(*minutes)).count() as i64;
@@ -355,11 +350,10 @@ pub fn build(
         let kept: Vec<i64> = book.judged.iter().map(|j| j.row.id).collect();
         book.debts.retain(|d| kept.contains(&d.pledge_id));
     }
+    // Rest days (declared, or a rest weekday) on which nothing was studied.
+    let resting = |day: &NaiveDate| book.rest_days.contains_key(day) || settings.rest_weekdays.contains(&day.weekday());
     let rest_days = days_in(from, as_of)
-        .filter(|day| {
-            (book.rest_days.contains_key(day) || settings.rest_weekdays.contains(&day.weekday()))
-                && !day_amounts.get(day).is_some_and(|(m, _)| studied(*m))
-        })
+        .filter(|day| resting(day) && !day_amounts.get(day).is_some_and(|(m, _)| studied(*m)))
         .count() as i64;
     let days = days_so_far(from, to, today) - rest_days;
     let streaks = streak::build_over(conn, settings, today, &scope, focus.map(|i| i.slug.clone()), &book, &history)?;
@@ -370,78 +364,18 @@ pub fn build(
         all_items.retain(|i| in_scope(Some(i.id)));
     }
     let courses: Vec<Item> = all_items.iter().filter(|i| i.kind == Kind::Course).cloned().collect();
-    // Per shown item: units done and the last study day by `as_of`.
-    let mut through: HashMap<i64, Through> = HashMap::new();
+    let window = Window { from, to, as_of };
+    let (items, through) = item_lines(&all_items, &courses, &logged, &judged, &history, window);
 
-    // Items: everything live during the period, and anything logged in it.
-    let mut items = Vec::new();
-    for item in all_items.iter().filter(|i| i.kind != Kind::Goal) {
-        let done = logged.get(&Some(item.id)).copied().unwrap_or_default();
-        let live =
-            item.status != Status::Idea && odds::start_day(item) <= to && item.ended_on.is_none_or(|e| e >= from);
-        if !live && done.minutes == 0 && done.sessions == 0 && done.units == 0 {
-            continue;
-        }
-        let so_far = Through::of(&history.item_days(item.id), as_of);
-        let units_done = so_far.units;
-        through.insert(item.id, so_far);
-        let verdicts = judged
-            .iter()
-            .filter(|(j, _)| j.row.item_id == Some(item.id))
-            .flat_map(|(j, periods)| {
-                periods.iter().map(|p| ItemVerdict {
-                    pledge_id: j.row.id,
-                    start: p.start,
-                    end: p.end,
-                    verdict: p.verdict,
-                })
-            })
-            .collect();
-        let (odds_start, odds_end) =
-            if item.kind == Kind::Course { odds_change(item, &courses, &history, from, as_of) } else { (None, None) };
-        items.push(ItemLine {
-            reference: item.slug.clone(),
-            kind: item.kind,
-            title: item.title.clone(),
-            status: item.status,
-            ended_on: item.ended_on,
-            minutes: done.minutes,
-            sessions: done.sessions,
-            units: done.units,
-            units_done,
-            units_total: item.units_total,
-            progress: item.units_total.filter(|t| *t > 0).map(|t| (units_done as f64 / t as f64).clamp(0.0, 1.0)),
-            pledges: verdicts,
-            odds_start,
-            odds_end,
-        });
-    }
-    items.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.minutes.cmp(&a.minutes)).then(a.reference.cmp(&b.reference)));
-
-    let pledge_lines: Vec<PledgeLine> = judged
-        .iter()
-        .filter(|(_, periods)| !periods.is_empty())
-        .map(|(j, periods)| PledgeLine {
-            id: j.row.id,
-            target: j.row.target.clone(),
-            rate: periods.last().map(|p| p.rate.to_string()).unwrap_or_default(),
-            stake: j.row.stake.clone(),
-            referee: j.row.referee.clone(),
-            periods: periods.clone(),
-        })
-        .collect();
-    let count =
-        |verdict: Verdict| pledge_lines.iter().flat_map(|p| &p.periods).filter(|p| p.verdict == verdict).count() as i64;
+    let pledge_lines = pledge_lines(&judged);
 
     let stakes = stakes(&book.debts, from, to);
     let balance = balance(&all_items, &logged, from, to);
     let money = money(&courses, &through, as_of);
-    let mut bloom = Bloom::default();
-    for (level, minutes) in store::sessions::per_level(conn, &scope, from, to)? {
-        // A level this version does not know counts as unspecified.
-        bloom.add(level.as_deref().and_then(|l| l.parse().ok()), minutes);
-    }
+    let bloom = bloom(conn, &scope, from, to)?;
 
+    let count =
+        |verdict: Verdict| pledge_lines.iter().flat_map(|p| &p.periods).filter(|p| p.verdict == verdict).count() as i64;
     let totals = Totals {
         minutes: logged.values().map(|l| l.minutes).sum(),
         sessions: logged.values().map(|l| l.sessions).sum(),
@@ -469,6 +403,114 @@ pub fn build(
         money,
         bloom,
     })
+}
+
+/// The period a report covers: `[from, to]`, judged as of `as_of`.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: NaiveDate,
+}
+
+/// One line per course and project live during the window or logged in it,
+/// courses first and the most studied first; and, per shown item, the
+/// units done and the last study day by `as_of`.
+fn item_lines(
+    all_items: &[Item],
+    courses: &[Item],
+    logged: &HashMap<Option<i64>, Logged>,
+    judged: &[(&Judged, Vec<PeriodResult>)],
+    history: &DayTotals,
+    window: Window,
+) -> (Vec<ItemLine>, HashMap<i64, Through>) {
+    let Window { from, to, as_of } = window;
+    let mut through: HashMap<i64, Through> = HashMap::new();
+
+    // Items: everything live during the period, and anything logged in it.
+    let mut items = Vec::new();
+    for item in all_items.iter().filter(|i| i.kind != Kind::Goal) {
+        let done = logged.get(&Some(item.id)).copied().unwrap_or_default();
+        let live =
+            item.status != Status::Idea && odds::start_day(item) <= to && item.ended_on.is_none_or(|e| e >= from);
+        if !live && done.minutes == 0 && done.sessions == 0 && done.units == 0 {
+            continue;
+        }
+        let so_far = Through::of(&history.item_days(item.id), as_of);
+        let units_done = so_far.units;
+        through.insert(item.id, so_far);
+        let verdicts = judged
+            .iter()
+            .filter(|(j, _)| j.row.item_id == Some(item.id))
+            .flat_map(|(j, periods)| {
+                periods.iter().map(|p| ItemVerdict {
+                    pledge_id: j.row.id,
+                    start: p.start,
+                    end: p.end,
+                    verdict: p.verdict,
+                })
+            })
+            .collect();
+        let (odds_start, odds_end) =
+            if item.kind == Kind::Course { odds_change(item, courses, history, from, as_of) } else { (None, None) };
+        items.push(ItemLine {
+            reference: item.slug.clone(),
+            kind: item.kind,
+            title: item.title.clone(),
+            status: item.status,
+            ended_on: item.ended_on,
+            minutes: done.minutes,
+            sessions: done.sessions,
+            units: done.units,
+            units_done,
+            units_total: item.units_total,
+            progress: item.units_total.filter(|t| *t > 0).map(|t| (units_done as f64 / t as f64).clamp(0.0, 1.0)),
+            pledges: verdicts,
+            odds_start,
+            odds_end,
+        });
+    }
+    items.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.minutes.cmp(&a.minutes)).then(a.reference.cmp(&b.reference)));
+    (items, through)
+}
+
+fn pledge_lines(judged: &[(&Judged, Vec<PeriodResult>)]) -> Vec<PledgeLine> {
+    judged
+        .iter()
+        .filter(|(_, periods)| !periods.is_empty())
+        .map(|(j, periods)| PledgeLine {
+            id: j.row.id,
+            target: j.row.target.clone(),
+            rate: periods.last().map(|p| p.rate.to_string()).unwrap_or_default(),
+            stake: j.row.stake.clone(),
+            referee: j.row.referee.clone(),
+            periods: periods.clone(),
+        })
+        .collect()
+}
+
+/// Per item (None: general study) in the period: SQL counts the sessions.
+fn logged_per_item(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    in_scope: impl Fn(Option<i64>) -> bool,
+) -> Result<HashMap<Option<i64>, Logged>> {
+    Ok(store::sessions::per_item(conn, from, to)?
+        .into_iter()
+        .filter(|(id, ..)| in_scope(*id))
+        .map(|(id, minutes, sessions, units)| (id, Logged { minutes, sessions, units }))
+        .collect())
+}
+
+/// Minutes by Bloom level in a scope and period.
+fn bloom(conn: &Connection, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Bloom> {
+    let mut bloom = Bloom::default();
+    for (level, minutes) in store::sessions::per_level(conn, scope, from, to)? {
+        // A level this version does not know counts as unspecified.
+        bloom.add(level.as_deref().and_then(|l| l.parse().ok()), minutes);
+    }
+    Ok(bloom)
 }
 
 /// A course's odds the day before `from` and on `as_of`. None where it had
