@@ -173,15 +173,7 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
 
     let mut chain = Chain::default();
 
-    // 0. Prior
-    let (prior, who) = if input.verified {
-        (c::P_VERIFIED, "verified track")
-    } else if input.intent_complete {
-        (c::P_INTEND, "audit track, intending to complete")
-    } else {
-        (c::P_ALL, "all starters")
-    };
-    chain.push(FactorKind::Prior, format!("published rate, {who} ({:.1} %)", prior * 100.0), prior);
+    push_prior(&mut chain, input);
 
     // Shortcuts.
     if let Some(n) = n_total
@@ -197,7 +189,42 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
         return chain.finish(buffer_days, units_per_week_needed, units_per_week_pace);
     }
 
-    // 1. Length
+    push_course_factors(&mut chain, input, length);
+    let p_start = chain.p;
+
+    // 4. Progress
+    if let Some(n) = n_total
+        && k > 0
+    {
+        let f = k as f64 / n as f64;
+        let pct = (f * 100.0).round();
+        chain.push(FactorKind::Progress, format!("{k} of {n} units done ({pct:.0} %)"), progress_step(p_start, f));
+    }
+
+    push_inactivity(&mut chain, input, p_start);
+
+    if let Some(pm) = pace {
+        push_pace(&mut chain, &pm);
+    }
+
+    chain.finish(buffer_days, units_per_week_needed, units_per_week_pace)
+}
+
+/// ODDS.md step 0: the published completion rate of the learner's group.
+fn push_prior(chain: &mut Chain, input: &OddsInput) {
+    let (prior, who) = if input.verified {
+        (c::P_VERIFIED, "verified track")
+    } else if input.intent_complete {
+        (c::P_INTEND, "audit track, intending to complete")
+    } else {
+        (c::P_ALL, "all starters")
+    };
+    chain.push(FactorKind::Prior, format!("published rate, {who} ({:.1} %)", prior * 100.0), prior);
+}
+
+/// ODDS.md steps 1 to 3: the course's length, the learner's own record and
+/// the courses taken in parallel.
+fn push_course_factors(chain: &mut Chain, input: &OddsInput, length: Option<f64>) {
     if let Some(l) = length {
         let p = sigmoid(logit(chain.p) + c::LEN_SLOPE * (l - c::LEN_CENTRE_WEEKS));
         let unit = if l == 1.0 { "week" } else { "weeks" };
@@ -218,18 +245,10 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
         let p = sigmoid(logit(chain.p) - c::GAMMA * f64::from(m).ln());
         chain.push(FactorKind::Parallel, format!("{m} courses in parallel"), p);
     }
-    let p_start = chain.p;
+}
 
-    // 4. Progress
-    if let Some(n) = n_total
-        && k > 0
-    {
-        let f = k as f64 / n as f64;
-        let pct = (f * 100.0).round();
-        chain.push(FactorKind::Progress, format!("{k} of {n} units done ({pct:.0} %)"), progress_step(p_start, f));
-    }
-
-    // 5. Inactivity
+/// ODDS.md step 5: the days since the last session, against the usual rate.
+fn push_inactivity(chain: &mut Chain, input: &OddsInput, p_start: f64) {
     if let Some(gap) = Gap::new(&input.session_days, input.today) {
         let theta = p_start.ln() / c::P_POP.ln();
         let hazard = c::WEEKLY_HAZARD[gap.week_index];
@@ -245,20 +264,18 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
         };
         chain.push(FactorKind::Inactivity, label, chain.p * ratio);
     }
+}
 
-    // 6. Pace
-    if let Some(pm) = pace {
-        let p_pace = pace_probability(pm.remaining, pm.weeks, pm.alpha, pm.beta);
-        let r = pm.remaining;
-        let unit = if r == 1 { "unit" } else { "units" };
-        chain.push(
-            FactorKind::Pace,
-            format!("need {r} {unit} in {:.1} wk at ~{:.1} units/wk", pm.weeks, pm.alpha / pm.beta),
-            chain.p * p_pace,
-        );
-    }
-
-    chain.finish(buffer_days, units_per_week_needed, units_per_week_pace)
+/// ODDS.md step 6: the units still needed against the pace so far.
+fn push_pace(chain: &mut Chain, pm: &PaceModel) {
+    let p_pace = pace_probability(pm.remaining, pm.weeks, pm.alpha, pm.beta);
+    let r = pm.remaining;
+    let unit = if r == 1 { "unit" } else { "units" };
+    chain.push(
+        FactorKind::Pace,
+        format!("need {r} {unit} in {:.1} wk at ~{:.1} units/wk", pm.weeks, pm.alpha / pm.beta),
+        chain.p * p_pace,
+    );
 }
 
 /// ODDS.md `weekly`: units per complete 7-day block counted from the first session's day;
