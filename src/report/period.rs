@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::odds;
-use super::pledges::{self, DebtView, Judged};
+use super::pledges::{self, DebtView, Judged, PledgeBook};
 use super::streak;
 use super::totals::DayTotals;
 use crate::config::Settings;
@@ -343,18 +343,9 @@ pub fn build(
     let day_amounts = history.day_amounts(&scope, from, as_of);
     let study_days = day_amounts.values().filter(|(minutes, _)| studied(*minutes)).count() as i64;
 
-    let mut book = pledges::build_over(conn, settings, today, &history)?;
-    if let Some(item) = focus {
-        // Only the pledges on the target (or on its goal's items) judge it.
-        book.judged.retain(|j| in_scope(j.row.item_id) || j.row.item_id == Some(item.id));
-        let kept: Vec<i64> = book.judged.iter().map(|j| j.row.id).collect();
-        book.debts.retain(|d| kept.contains(&d.pledge_id));
-    }
-    // Rest days (declared, or a rest weekday) on which nothing was studied.
-    let resting = |day: &NaiveDate| book.rest_days.contains_key(day) || settings.rest_weekdays.contains(&day.weekday());
-    let rest_days = days_in(from, as_of)
-        .filter(|day| resting(day) && !day_amounts.get(day).is_some_and(|(m, _)| studied(*m)))
-        .count() as i64;
+    let book = focused_book(pledges::build_over(conn, settings, today, &history)?, focus, in_scope);
+    let studied_on = |day: &NaiveDate| day_amounts.get(day).is_some_and(|(m, _)| studied(*m));
+    let rest_days = rest_days_in(&book, settings, from, as_of, studied_on);
     let days = days_so_far(from, to, today) - rest_days;
     let streaks = streak::build_over(conn, settings, today, &scope, focus.map(|i| i.slug.clone()), &book, &history)?;
     let judged = book.periods(settings, today, from, to);
@@ -487,6 +478,30 @@ fn pledge_lines(judged: &[(&Judged, Vec<PeriodResult>)]) -> Vec<PledgeLine> {
             periods: periods.clone(),
         })
         .collect()
+}
+
+/// Rest days in [from, as_of] (declared, or a rest weekday) on which
+/// nothing was studied.
+fn rest_days_in(
+    book: &PledgeBook,
+    settings: &Settings,
+    from: NaiveDate,
+    as_of: NaiveDate,
+    studied_on: impl Fn(&NaiveDate) -> bool,
+) -> i64 {
+    let resting = |day: &NaiveDate| book.rest_days.contains_key(day) || settings.rest_weekdays.contains(&day.weekday());
+    days_in(from, as_of).filter(|day| resting(day) && !studied_on(day)).count() as i64
+}
+
+/// The pledge book as a report on `focus` sees it: only the pledges on the
+/// target (or on its goal's items) judge it, and only their debts count.
+fn focused_book(mut book: PledgeBook, focus: Option<&Item>, in_scope: impl Fn(Option<i64>) -> bool) -> PledgeBook {
+    if let Some(item) = focus {
+        book.judged.retain(|j| in_scope(j.row.item_id) || j.row.item_id == Some(item.id));
+        let kept: Vec<i64> = book.judged.iter().map(|j| j.row.id).collect();
+        book.debts.retain(|d| kept.contains(&d.pledge_id));
+    }
+    book
 }
 
 /// Per item (None: general study) in the period: SQL counts the sessions.
