@@ -7,12 +7,12 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::odds::start_day;
-use super::status;
+use super::status::{self, Dashboard};
 use crate::config::Settings;
 use crate::domain::mentor::{
     self, CompletedCourse, CourseFact, Facts, PledgeFact, ProjectFact, StreakFact, Suggestion,
 };
-use crate::domain::records::{Kind, Status};
+use crate::domain::records::{Item, Kind, Status};
 use crate::domain::streak::week_start;
 use crate::store;
 use crate::store::sessions::Scope;
@@ -31,12 +31,8 @@ pub fn build(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
     Ok(NextReport { suggestions: mentor::suggest(&facts), today })
 }
 
-/// What the mentor needs to know, read once.
-pub fn facts(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<Facts> {
-    let dashboard = status::build(conn, settings, today)?;
-    let items = store::items::list(conn, None)?;
-    let studied = |minutes: i64| minutes > 0 && minutes >= settings.min_minutes;
-
+/// Each pledge in force: where its period stands, and whether today counts.
+fn pledge_facts(dashboard: &Dashboard, today: NaiveDate, studied: impl Fn(i64) -> bool) -> Vec<PledgeFact> {
     let mut pledges = Vec::new();
     for view in &dashboard.book.pledges {
         let Some(current) = &view.current else { continue };
@@ -59,9 +55,12 @@ pub fn facts(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
             studied_today: studied(today_minutes),
         });
     }
-    let has_pledge = dashboard.book.pledges.iter().any(|p| p.status == super::pledges::PledgeState::Active);
+    pledges
+}
 
-    let courses = dashboard
+/// Each active course's odds, with its unit name.
+fn course_facts(dashboard: &Dashboard, items: &[Item]) -> Vec<CourseFact> {
+    dashboard
         .odds
         .iter()
         .map(|o| CourseFact {
@@ -76,7 +75,19 @@ pub fn facts(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
             units_total: o.units_total,
             deadline: o.deadline,
         })
-        .collect();
+        .collect()
+}
+
+/// What the mentor needs to know, read once.
+pub fn facts(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<Facts> {
+    let dashboard = status::build(conn, settings, today)?;
+    let items = store::items::list(conn, None)?;
+    let studied = |minutes: i64| minutes > 0 && minutes >= settings.min_minutes;
+
+    let pledges = pledge_facts(&dashboard, today, studied);
+    let has_pledge = dashboard.book.pledges.iter().any(|p| p.status == super::pledges::PledgeState::Active);
+
+    let courses = course_facts(&dashboard, &items);
 
     let mut projects = Vec::new();
     for project in items.iter().filter(|i| i.kind == Kind::Project && i.status == Status::Active) {

@@ -80,11 +80,8 @@ pub struct HoursEntry {
     pub minutes: i64,
 }
 
-pub fn build(conn: &Connection) -> Result<PortfolioReport> {
-    let views: Vec<ItemView> =
-        store::items::list(conn, None)?.into_iter().map(|item| ItemView::build(conn, item)).collect::<Result<_>>()?;
-    let by_id: HashMap<i64, &ItemView> = views.iter().map(|v| (v.item.id, v)).collect();
-
+/// Shipped and active projects: shipped first, latest first.
+fn projects(views: &[ItemView], by_id: &HashMap<i64, &ItemView>) -> Vec<ProjectEntry> {
     let mut projects: Vec<ProjectEntry> = views
         .iter()
         .filter(|v| v.item.kind == Kind::Project && matches!(v.item.status, Status::Shipped | Status::Active))
@@ -122,7 +119,11 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
             .then_with(|| a.started_on.cmp(&b.started_on))
             .then_with(|| a.slug.cmp(&b.slug))
     });
+    projects
+}
 
+/// Completed courses, latest first.
+fn credentials(views: &[ItemView]) -> Vec<CredentialEntry> {
     let mut credentials: Vec<CredentialEntry> = views
         .iter()
         .filter(|v| v.item.kind == Kind::Course && v.item.status == Status::Completed)
@@ -138,7 +139,16 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
         })
         .collect();
     credentials.sort_by(|a, b| b.completed_on.cmp(&a.completed_on).then_with(|| a.slug.cmp(&b.slug)));
+    credentials
+}
 
+pub fn build(conn: &Connection) -> Result<PortfolioReport> {
+    let views: Vec<ItemView> =
+        store::items::list(conn, None)?.into_iter().map(|item| ItemView::build(conn, item)).collect::<Result<_>>()?;
+    let by_id: HashMap<i64, &ItemView> = views.iter().map(|v| (v.item.id, v)).collect();
+
+    let projects = projects(&views, &by_id);
+    let credentials = credentials(&views);
     let skills = gather_skills(&projects);
 
     let mut hours: Vec<HoursEntry> = views
