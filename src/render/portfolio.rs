@@ -5,7 +5,7 @@
 use super::markdown::escape;
 use crate::domain::parse::format_minutes;
 use crate::domain::records::Status;
-use crate::report::portfolio::PortfolioReport;
+use crate::report::portfolio::{CredentialEntry, PortfolioReport, ProjectEntry};
 
 /// A link destination: only http(s) and mailto URLs become links (no
 /// `javascript:`), inside `<…>` with the characters that would end it
@@ -49,6 +49,68 @@ fn score_text(score: f64) -> String {
     if score.fract() == 0.0 { format!("{score:.0}") } else { format!("{score}") }
 }
 
+/// One project: a heading, when, what it is, its skills and courses.
+fn project_md(md: &mut String, p: &ProjectEntry) {
+    md.push_str(&format!("\n### {}\n\n", link(&p.title, p.url.as_deref())));
+    let when = match (p.status, p.shipped_on) {
+        (Status::Shipped, Some(day)) => format!("Shipped {day}"),
+        (Status::Shipped, None) => "Shipped".to_string(),
+        _ => format!("Active since {}", p.started_on),
+    };
+    let time = if p.minutes > 0 { format!(" · {} logged", format_minutes(p.minutes)) } else { String::new() };
+    md.push_str(&format!("{when}{time}\n"));
+    if let Some(description) = p.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        md.push_str(&format!("\n{}\n", escape(description.trim())));
+    }
+    let mut facts = Vec::new();
+    if !p.skills.is_empty() {
+        let skills: Vec<String> = p.skills.iter().map(|s| escape(s)).collect();
+        facts.push(format!("- Skills: {}", skills.join(", ")));
+    }
+    if !p.courses.is_empty() {
+        let courses: Vec<String> = p
+            .courses
+            .iter()
+            .map(|c| match &c.platform {
+                Some(platform) => format!("{} ({})", escape(&c.title), escape(platform)),
+                None => escape(&c.title),
+            })
+            .collect();
+        facts.push(format!("- Applies: {}", courses.join(", ")));
+    }
+    if !facts.is_empty() {
+        md.push('\n');
+        md.push_str(&facts.join("\n"));
+        md.push('\n');
+    }
+}
+
+/// One completed course on a line, with its credential.
+fn credential_md(md: &mut String, c: &CredentialEntry) {
+    let mut parts = Vec::new();
+    if let Some(platform) = &c.platform {
+        parts.push(escape(platform));
+    }
+    if let Some(day) = c.completed_on {
+        parts.push(format!("completed {day}"));
+    }
+    if let Some(score) = c.score {
+        parts.push(format!("score {}", score_text(score)));
+    }
+    if c.minutes > 0 {
+        parts.push(format!("{} logged", format_minutes(c.minutes)));
+    }
+    let mut line = format!("- **{}**", link(&c.title, c.url.as_deref()));
+    if !parts.is_empty() {
+        line.push_str(&format!(" — {}", parts.join(", ")));
+    }
+    if let Some(target) = c.credential_url.as_deref().and_then(link_target) {
+        line.push_str(&format!(" — [credential]({target})"));
+    }
+    md.push_str(&line);
+    md.push('\n');
+}
+
 pub fn markdown(report: &PortfolioReport) -> String {
     let mut md = String::from("# Portfolio\n");
 
@@ -57,38 +119,7 @@ pub fn markdown(report: &PortfolioReport) -> String {
         md.push_str("\nNo shipped or active projects yet.\n");
     }
     for p in &report.projects {
-        md.push_str(&format!("\n### {}\n\n", link(&p.title, p.url.as_deref())));
-        let when = match (p.status, p.shipped_on) {
-            (Status::Shipped, Some(day)) => format!("Shipped {day}"),
-            (Status::Shipped, None) => "Shipped".to_string(),
-            _ => format!("Active since {}", p.started_on),
-        };
-        let time = if p.minutes > 0 { format!(" · {} logged", format_minutes(p.minutes)) } else { String::new() };
-        md.push_str(&format!("{when}{time}\n"));
-        if let Some(description) = p.description.as_deref().filter(|d| !d.trim().is_empty()) {
-            md.push_str(&format!("\n{}\n", escape(description.trim())));
-        }
-        let mut facts = Vec::new();
-        if !p.skills.is_empty() {
-            let skills: Vec<String> = p.skills.iter().map(|s| escape(s)).collect();
-            facts.push(format!("- Skills: {}", skills.join(", ")));
-        }
-        if !p.courses.is_empty() {
-            let courses: Vec<String> = p
-                .courses
-                .iter()
-                .map(|c| match &c.platform {
-                    Some(platform) => format!("{} ({})", escape(&c.title), escape(platform)),
-                    None => escape(&c.title),
-                })
-                .collect();
-            facts.push(format!("- Applies: {}", courses.join(", ")));
-        }
-        if !facts.is_empty() {
-            md.push('\n');
-            md.push_str(&facts.join("\n"));
-            md.push('\n');
-        }
+        project_md(&mut md, p);
     }
 
     md.push_str("\n## Credentials\n\n");
@@ -96,28 +127,7 @@ pub fn markdown(report: &PortfolioReport) -> String {
         md.push_str("No completed courses yet.\n");
     }
     for c in &report.credentials {
-        let mut parts = Vec::new();
-        if let Some(platform) = &c.platform {
-            parts.push(escape(platform));
-        }
-        if let Some(day) = c.completed_on {
-            parts.push(format!("completed {day}"));
-        }
-        if let Some(score) = c.score {
-            parts.push(format!("score {}", score_text(score)));
-        }
-        if c.minutes > 0 {
-            parts.push(format!("{} logged", format_minutes(c.minutes)));
-        }
-        let mut line = format!("- **{}**", link(&c.title, c.url.as_deref()));
-        if !parts.is_empty() {
-            line.push_str(&format!(" — {}", parts.join(", ")));
-        }
-        if let Some(target) = c.credential_url.as_deref().and_then(link_target) {
-            line.push_str(&format!(" — [credential]({target})"));
-        }
-        md.push_str(&line);
-        md.push('\n');
+        credential_md(&mut md, c);
     }
 
     md.push_str("\n## Hours\n\n");

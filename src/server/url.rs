@@ -121,33 +121,7 @@ impl ServerUrl {
         for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let value = decode(value)?;
-            match key {
-                "sslmode" => {
-                    url.sslmode = SslMode::parse(&value)?;
-                    url.sslmode_given = true;
-                }
-                "sslrootcert" => url.sslrootcert = Some(value).filter(|v| !v.is_empty()),
-                "connect_timeout" => {
-                    url.connect_timeout = Some(
-                        value
-                            .parse()
-                            .map_err(|_| crate::error::user(format!("connect_timeout '{value}' is not a number")))?,
-                    )
-                }
-                // A directory is a Unix-domain socket (libpq's syntax for it).
-                "host" => url.host = value,
-                "port" => {
-                    url.port =
-                        value.parse().map_err(|_| user_hint(format!("'{value}' is not a port number"), BAD_URL_HINT))?
-                }
-                "application_name" => {}
-                other => {
-                    return Err(user_hint(
-                        format!("the URL parameter '{other}' is not supported"),
-                        "learnlog understands sslmode, sslrootcert, connect_timeout and application_name",
-                    ));
-                }
-            }
+            url.set_parameter(key, value)?;
         }
         if url.host.is_empty() {
             // libpq's default: the local server's socket.
@@ -161,6 +135,38 @@ impl ServerUrl {
             return Err(user_hint(format!("bad host '{}'", url.host), BAD_URL_HINT));
         }
         Ok(url)
+    }
+
+    /// One `key=value` of the URL's query, as libpq reads it.
+    fn set_parameter(&mut self, key: &str, value: String) -> Result<()> {
+        match key {
+            "sslmode" => {
+                self.sslmode = SslMode::parse(&value)?;
+                self.sslmode_given = true;
+            }
+            "sslrootcert" => self.sslrootcert = Some(value).filter(|v| !v.is_empty()),
+            "connect_timeout" => {
+                self.connect_timeout = Some(
+                    value
+                        .parse()
+                        .map_err(|_| crate::error::user(format!("connect_timeout '{value}' is not a number")))?,
+                )
+            }
+            // A directory is a Unix-domain socket (libpq's syntax for it).
+            "host" => self.host = value,
+            "port" => {
+                self.port =
+                    value.parse().map_err(|_| user_hint(format!("'{value}' is not a port number"), BAD_URL_HINT))?
+            }
+            "application_name" => {}
+            other => {
+                return Err(user_hint(
+                    format!("the URL parameter '{other}' is not supported"),
+                    "learnlog understands sslmode, sslrootcert, connect_timeout and application_name",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The server is reached through a Unix-domain socket in this directory
