@@ -85,3 +85,38 @@ fn no_command_calls_another() {
     }
     assert!(found.is_empty(), "a command calls another; share a function in ops/ instead:\n{}", found.join("\n"));
 }
+
+/// Lines from `fn` to its closing brace at the same indent.
+fn long_functions(text: &str, limit: usize) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = code(text).lines().collect();
+    let mut found = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let signature = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn ", "const fn ", "pub const fn "];
+        if !signature.iter().any(|s| trimmed.starts_with(s)) || trimmed.ends_with(';') {
+            continue;
+        }
+        let close = format!("{}}}", &line[..line.len() - trimmed.len()]);
+        if let Some(end) = lines[at + 1..].iter().position(|l| *l == close) {
+            let length = end + 2;
+            if length > limit {
+                let name = trimmed.split('(').next().unwrap_or(trimmed).to_string();
+                found.push((name, length));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_function_is_longer_than_80_lines() {
+    let mut found = Vec::new();
+    for (path, text) in sources("") {
+        for (name, length) in long_functions(&text, 80) {
+            found.push(format!("{}: {name} ({length} lines)", path.display()));
+        }
+    }
+    assert!(found.is_empty(), "split these:\n{}", found.join("\n"));
+    let long = "fn long() {\n".to_string() + &"    step();\n".repeat(81) + "}\n";
+    assert_eq!(long_functions(&long, 80), vec![("fn long".to_string(), 83)], "the counter itself counts");
+}

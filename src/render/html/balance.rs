@@ -69,26 +69,7 @@ pub fn section(page: &Page) -> Markup {
             }
         },
     );
-    let rows: [(&str, &str, i64, String); 5] = [
-        ("course_minutes", "Minutes on courses", b.course_minutes, minutes_or_dash(b.course_minutes)),
-        ("project_minutes", "Minutes on projects", b.project_minutes, minutes_or_dash(b.project_minutes)),
-        ("general_minutes", "General study", b.general_minutes, minutes_or_dash(b.general_minutes)),
-        ("credentials", "Credentials earned", b.credentials, b.credentials.to_string()),
-        ("projects_shipped", "Projects shipped", b.projects_shipped, b.projects_shipped.to_string()),
-    ];
-    let table = table_box(
-        "Learning vs building",
-        html! {
-            table #balance-table {
-                thead { tr { th scope="col" { "What" } th.n scope="col" { "Amount" } } }
-                tbody {
-                    @for (key, label, value, shown) in &rows {
-                        tr { th scope="row" { (label) } td.n data-key=(key) data-value=(value) { (shown) } }
-                    }
-                }
-            }
-        },
-    );
+    let table = table(page);
     let earned: Vec<String> = b.credential_refs.iter().chain(&b.shipped_refs).cloned().collect();
     html! {
         section #balance aria-labelledby="balance-h" {
@@ -109,4 +90,29 @@ pub fn section(page: &Page) -> Markup {
             }
         }
     }
+}
+
+/// The figures behind the chart, as a table.
+fn table(page: &Page) -> Markup {
+    let b = &page.report.balance;
+    let rows: [(&str, &str, i64, String); 5] = [
+        ("course_minutes", "Minutes on courses", b.course_minutes, minutes_or_dash(b.course_minutes)),
+        ("project_minutes", "Minutes on projects", b.project_minutes, minutes_or_dash(b.project_minutes)),
+        ("general_minutes", "General study", b.general_minutes, minutes_or_dash(b.general_minutes)),
+        ("credentials", "Credentials earned", b.credentials, b.credentials.to_string()),
+        ("projects_shipped", "Projects shipped", b.projects_shipped, b.projects_shipped.to_string()),
+    ];
+    table_box(
+        "Learning vs building",
+        html! {
+            table #balance-table {
+                thead { tr { th scope="col" { "What" } th.n scope="col" { "Amount" } } }
+                tbody {
+                    @for (key, label, value, shown) in &rows {
+                        tr { th scope="row" { (label) } td.n data-key=(key) data-value=(value) { (shown) } }
+                    }
+                }
+            }
+        },
+    )
 }

@@ -102,7 +102,16 @@ fn one(page: &Page, b: &Burnup, index: usize) -> Markup {
             }
         },
     );
-    let table = table_box(
+    let table = table(b);
+    html! {
+        h3 { (clean(&b.title)) span.ref { (clean(&b.reference)) " · " (b.total) " " (unit) "s by " (b.deadline) } }
+        (figure(chart, table))
+    }
+}
+
+/// The weekly points, the latest first.
+fn table(b: &Burnup) -> Markup {
+    table_box(
         &format!("Burn-up of {}", b.title),
         html! {
             table.burnup-table data-ref=(clean(&b.reference)) {
@@ -122,9 +131,5 @@ fn one(page: &Page, b: &Burnup, index: usize) -> Markup {
                 }
             }
         },
-    );
-    html! {
-        h3 { (clean(&b.title)) span.ref { (clean(&b.reference)) " · " (b.total) " " (unit) "s by " (b.deadline) } }
-        (figure(chart, table))
-    }
+    )
 }

@@ -106,7 +106,19 @@ pub fn section(page: &Page) -> Markup {
             text x=(px(legend_x + 5.0 * STEP + 2.0)) y=(px(legend_y + 9.0)) { "More" }
         },
     );
-    let table = table_box(
+    let table = table(&weeks, order);
+    html! {
+        section #heatmap aria-labelledby="heatmap-h" {
+            h2 #heatmap-h { "Study calendar" }
+            p.lead { "The 26 weeks up to the period's end, one square a day; darker is more time." }
+            (stacked(chart, table))
+        }
+    }
+}
+
+/// Every day's minutes, a row a week, the latest first.
+fn table(weeks: &[(NaiveDate, Vec<&HeatDay>)], order: [Weekday; 7]) -> Markup {
+    table_box(
         "Minutes per day",
         html! {
             table #heatmap-table {
@@ -132,14 +144,7 @@ pub fn section(page: &Page) -> Markup {
                 }
             }
         },
-    );
-    html! {
-        section #heatmap aria-labelledby="heatmap-h" {
-            h2 #heatmap-h { "Study calendar" }
-            p.lead { "The 26 weeks up to the period's end, one square a day; darker is more time." }
-            (stacked(chart, table))
-        }
-    }
+    )
 }
 
 /// A month's name over the first column whose week starts in it (not over

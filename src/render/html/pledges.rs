@@ -94,8 +94,23 @@ fn one(page: &Page, grid: &PledgeGrid, index: usize) -> Markup {
             }
         },
     );
-    let table = table_box(
-        &title,
+    let table = table(grid, &title);
+    html! {
+        h3 { (clean(&grid.target)) " · " (grid.rate) span.ref { "pledge " (grid.id) } }
+        @if grid.stake.is_some() || grid.referee.is_some() {
+            p.lead {
+                @if let Some(stake) = &grid.stake { "Stake: " (clean(stake)) ". " }
+                @if let Some(referee) = &grid.referee { "Referee: " (clean(referee)) "." }
+            }
+        }
+        (figure(chart, table))
+    }
+}
+
+/// A pledge's periods, the latest first.
+fn table(grid: &PledgeGrid, title: &str) -> Markup {
+    table_box(
+        title,
         html! {
             table.pledge-table data-pledge=(grid.id) {
                 thead { tr {
@@ -116,17 +131,7 @@ fn one(page: &Page, grid: &PledgeGrid, index: usize) -> Markup {
                 }
             }
         },
-    );
-    html! {
-        h3 { (clean(&grid.target)) " · " (grid.rate) span.ref { "pledge " (grid.id) } }
-        @if grid.stake.is_some() || grid.referee.is_some() {
-            p.lead {
-                @if let Some(stake) = &grid.stake { "Stake: " (clean(stake)) ". " }
-                @if let Some(referee) = &grid.referee { "Referee: " (clean(referee)) "." }
-            }
-        }
-        (figure(chart, table))
-    }
+    )
 }
 
 fn period(cell: &Cell) -> String {
