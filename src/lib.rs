@@ -14,6 +14,7 @@ pub mod files;
 pub mod interop;
 pub mod lookup;
 pub mod ops;
+pub mod outcome;
 pub mod output;
 pub mod render;
 pub mod report;

@@ -7,12 +7,13 @@ use crate::cli::HeatmapArgs;
 use crate::domain::heatmap::{DEFAULT_WEEKS, Span};
 use crate::domain::records::Kind;
 use crate::lookup::{ALL_KINDS, resolve};
+use crate::outcome::{self, Outcome};
 use crate::render;
 use crate::report;
 use crate::store;
 use crate::store::sessions::Scope;
 
-pub fn run(ctx: &mut Ctx, args: &HeatmapArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &HeatmapArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let span = match args.year {
@@ -40,8 +41,5 @@ pub fn run(ctx: &mut Ctx, args: &HeatmapArgs) -> Result<()> {
         None => (Scope::All, None),
     };
     let heatmap = report::heatmap::build(conn, &settings, today, span, &scope, target)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&heatmap);
-    }
-    render::heatmap::heatmap(&mut ctx.out, &heatmap)
+    Ok(outcome::report(heatmap, render::heatmap::heatmap))
 }

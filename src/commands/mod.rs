@@ -47,16 +47,16 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Undo(args) => undo::run(ctx, &args)?,
         Command::Checkin(args) => checkin::run(ctx, &args)?,
         Command::Progress(args) => checkin::progress(ctx, &args)?,
-        Command::Status(args) => status::run(ctx, &args)?,
+        Command::Status(args) => show(ctx, |ctx| status::run(ctx, &args))?,
         Command::Remind(args) => return remind::run(ctx, &args),
         Command::Rest(args) => rest::run(ctx, &args)?,
-        Command::Streak(args) => streak::run(ctx, &args)?,
-        Command::Heatmap(args) => heatmap::run(ctx, &args)?,
-        Command::Next => next::run(ctx)?,
+        Command::Streak(args) => show(ctx, |ctx| streak::run(ctx, &args))?,
+        Command::Heatmap(args) => show(ctx, |ctx| heatmap::run(ctx, &args))?,
+        Command::Next => show(ctx, next::run)?,
         Command::Report(args) => report::run(ctx, &args)?,
         Command::Pledge(args) => pledge::run(ctx, &args)?,
         Command::Settle(args) => pledge::settle(ctx, &args)?,
-        Command::Odds(args) => odds::run(ctx, &args)?,
+        Command::Odds(args) => show(ctx, |ctx| odds::run(ctx, &args))?,
         Command::Init => init(ctx)?,
         Command::Config(args) => config_cmd::run(ctx, &args)?,
         Command::Demo => demo::run(ctx)?,
@@ -68,6 +68,12 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Completions(_) | Command::Man => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The one place a returned outcome is shown: JSON or text, as asked.
+fn show(ctx: &mut Ctx, run: impl FnOnce(&mut Ctx) -> Result<Box<dyn crate::outcome::Outcome>>) -> Result<()> {
+    let outcome = run(ctx)?;
+    crate::outcome::emit(&mut ctx.out, &*outcome)
 }
 
 fn init(ctx: &mut Ctx) -> Result<()> {

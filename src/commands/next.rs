@@ -3,15 +3,13 @@
 use anyhow::Result;
 
 use crate::Ctx;
+use crate::outcome::{self, Outcome};
 use crate::render;
 use crate::report;
 
-pub fn run(ctx: &mut Ctx) -> Result<()> {
+pub fn run(ctx: &mut Ctx) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let next = report::next::build(ctx.read_db()?.conn(), &settings, today)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&next);
-    }
-    render::next::next(&mut ctx.out, &next)
+    Ok(outcome::report(next, render::next::next))
 }

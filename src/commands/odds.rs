@@ -7,10 +7,13 @@ use crate::cli::OddsArgs;
 use crate::domain::records::{Kind, Status};
 use crate::error::user_hint;
 use crate::lookup::resolve;
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::render;
 use crate::report;
+use crate::report::odds::CourseOdds;
 
-pub fn run(ctx: &mut Ctx, args: &OddsArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &OddsArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let conn = ctx.read_db()?.conn();
     let only = args.reference.as_deref().map(|r| resolve(conn, r, &[Kind::Course])).transpose()?;
@@ -23,8 +26,6 @@ pub fn run(ctx: &mut Ctx, args: &OddsArgs) -> Result<()> {
         ));
     }
     let odds = report::odds::build(conn, today, only.as_ref())?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&odds);
-    }
-    render::odds::table(&mut ctx.out, &odds, args.explain)
+    let explain = args.explain;
+    Ok(outcome::report(odds, move |out: &mut Out, odds: &Vec<CourseOdds>| render::odds::table(out, odds, explain)))
 }

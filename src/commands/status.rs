@@ -4,19 +4,22 @@ use anyhow::Result;
 
 use crate::Ctx;
 use crate::cli::StatusArgs;
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::render;
 use crate::report;
+use crate::report::status::StatusReport;
 
-pub fn run(ctx: &mut Ctx, args: &StatusArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &StatusArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let dashboard = report::status::build(ctx.read_db()?.conn(), &settings, today)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&dashboard.report);
-    }
-    if args.short {
-        let line = render::status::short_line(&ctx.out, &dashboard.report);
-        return ctx.out.line(line);
-    }
-    render::status::dashboard(&mut ctx.out, &dashboard.report)
+    Ok(if args.short {
+        outcome::report(dashboard.report, |out: &mut Out, r: &StatusReport| {
+            let line = render::status::short_line(out, r);
+            out.line(line)
+        })
+    } else {
+        outcome::report(dashboard.report, render::status::dashboard)
+    })
 }

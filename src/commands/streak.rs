@@ -6,11 +6,12 @@ use crate::Ctx;
 use crate::cli::StreakArgs;
 use crate::domain::records::Kind;
 use crate::lookup::resolve;
+use crate::outcome::{self, Outcome};
 use crate::render;
 use crate::report;
 use crate::store::sessions::Scope;
 
-pub fn run(ctx: &mut Ctx, args: &StreakArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &StreakArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let conn = ctx.read_db()?.conn();
@@ -26,8 +27,5 @@ pub fn run(ctx: &mut Ctx, args: &StreakArgs) -> Result<()> {
         None => (Scope::All, None),
     };
     let streak = report::streak::build_over(conn, &settings, today, &scope, target, &book, &totals)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&streak);
-    }
-    render::status::streak(&mut ctx.out, &streak)
+    Ok(outcome::report(streak, render::status::streak))
 }
