@@ -37,7 +37,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
     match command {
         Command::Add(args) => add::run(ctx, args)?,
         Command::List(args) => list::run(ctx, &args)?,
-        Command::Show(args) => show::run(ctx, &args)?,
+        Command::Show(args) => show(ctx, |ctx| show::run(ctx, &args))?,
         Command::Edit(args) => edit::run(ctx, &args)?,
         Command::Done(args) => lifecycle::done(ctx, &args)?,
         Command::Drop(args) => lifecycle::drop(ctx, &args)?,
@@ -63,7 +63,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Export(args) => export::run(ctx, &args)?,
         Command::Import(args) => import::run(ctx, &args)?,
         Command::Backup(args) => backup::run(ctx, &args)?,
-        Command::Portfolio(args) => portfolio::run(ctx, &args)?,
+        Command::Portfolio(args) => show(ctx, |ctx| portfolio::run(ctx, &args))?,
         Command::Server(cmd) => server::run(ctx, cmd)?,
         Command::Completions(_) | Command::Man => {}
     }
