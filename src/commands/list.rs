@@ -4,17 +4,20 @@ use anyhow::Result;
 
 use crate::Ctx;
 use crate::cli::{ListArgs, ListKind};
-use crate::commands::{ALL_KINDS, resolve};
 use crate::domain::parse::parse_date;
-use crate::domain::records::{Kind, Status};
+use crate::domain::records::{Kind, RestDay, Session, Status};
 use crate::error::user_hint;
+use crate::lookup::{ALL_KINDS, resolve};
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::render;
 use crate::report;
+use crate::report::pledges::{DebtView, PledgeView};
 use crate::report::records::ItemView;
 use crate::store;
 use crate::store::sessions::Scope;
 
-pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let kind = args.kind.unwrap_or(ListKind::Courses);
     if args.reference.is_some() && !matches!(kind, ListKind::Sessions) {
@@ -34,10 +37,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
             if !args.all {
                 days.retain(|r| r.day >= today);
             }
-            if ctx.out.json {
-                return ctx.out.json_doc(&days);
-            }
-            render::records::rest_table(&mut ctx.out, &days)
+            Ok(outcome::report(days, |out: &mut Out, days: &Vec<RestDay>| render::records::rest_table(out, days)))
         }
         ListKind::Pledges => {
             let report = super::pledge_book(ctx)?;
@@ -45,10 +45,9 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
             if !args.all {
                 pledges.retain(|p| p.status != crate::report::pledges::PledgeState::Ended);
             }
-            if ctx.out.json {
-                return ctx.out.json_doc(&pledges);
-            }
-            render::commitments::pledge_table(&mut ctx.out, &pledges)
+            Ok(outcome::report(pledges, |out: &mut Out, pledges: &Vec<PledgeView>| {
+                render::commitments::pledge_table(out, pledges)
+            }))
         }
         ListKind::Debts => {
             let report = super::pledge_book(ctx)?;
@@ -56,10 +55,9 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
             if !args.all {
                 debts.retain(|d| d.settled_on.is_none());
             }
-            if ctx.out.json {
-                return ctx.out.json_doc(&debts);
-            }
-            render::commitments::debt_table(&mut ctx.out, &debts)
+            Ok(outcome::report(debts, |out: &mut Out, debts: &Vec<DebtView>| {
+                render::commitments::debt_table(out, debts)
+            }))
         }
     }
 }
@@ -67,7 +65,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
 /// Sessions, the latest 20 unless `--all`, `--since` or `--limit` say
 /// otherwise; a line below the table says when there are more (the JSON
 /// document stays the list alone: its length says how many).
-fn sessions(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
+fn sessions(ctx: &mut Ctx, args: &ListArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let since = args.since.as_deref().map(|d| parse_date(d, today)).transpose()?;
     let limit = args.limit.or(if args.all || since.is_some() { None } else { Some(DEFAULT_SESSIONS) });
@@ -79,22 +77,21 @@ fn sessions(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     };
     let sessions = store::sessions::list(conn, &scope, since, limit)?;
     let total = store::sessions::count(conn, &scope, since)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&sessions);
-    }
-    render::records::session_table(&mut ctx.out, &sessions)?;
-    let shown = sessions.len() as i64;
-    if shown < total {
-        let more = ctx.out.dim(&format!("{shown} of {total} sessions (--all or --limit N for more)"));
-        ctx.out.prose(more)?;
-    }
-    Ok(())
+    Ok(outcome::report(sessions, move |out: &mut Out, sessions: &Vec<Session>| {
+        render::records::session_table(out, sessions)?;
+        let shown = sessions.len() as i64;
+        if shown < total {
+            let more = out.dim(&format!("{shown} of {total} sessions (--all or --limit N for more)"));
+            out.prose(more)?;
+        }
+        Ok(())
+    }))
 }
 
 /// Sessions `list sessions` shows without `--all`, `--since` or `--limit`.
 const DEFAULT_SESSIONS: usize = 20;
 
-fn items(ctx: &mut Ctx, kind: Kind, args: &ListArgs) -> Result<()> {
+fn items(ctx: &mut Ctx, kind: Kind, args: &ListArgs) -> Result<Box<dyn Outcome>> {
     let wanted: Option<Status> = match &args.status {
         Some(text) => match text.parse() {
             Ok(status) if kind.statuses().contains(&status) => Some(status),
@@ -118,8 +115,5 @@ fn items(ctx: &mut Ctx, kind: Kind, args: &ListArgs) -> Result<()> {
         items.truncate(limit);
     }
     let rows = items.into_iter().map(|item| ItemView::build(conn, item)).collect::<Result<Vec<_>>>()?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&rows);
-    }
-    render::records::item_table(&mut ctx.out, kind, &rows)
+    Ok(outcome::report(rows, move |out: &mut Out, rows: &Vec<ItemView>| render::records::item_table(out, kind, rows)))
 }

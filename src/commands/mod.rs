@@ -36,7 +36,7 @@ use crate::cli::Command;
 pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
     match command {
         Command::Add(args) => add::run(ctx, args)?,
-        Command::List(args) => list::run(ctx, &args)?,
+        Command::List(args) => show(ctx, |ctx| list::run(ctx, &args))?,
         Command::Show(args) => show(ctx, |ctx| show::run(ctx, &args))?,
         Command::Edit(args) => edit::run(ctx, &args)?,
         Command::Done(args) => lifecycle::done(ctx, &args)?,

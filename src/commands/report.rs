@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use crate::Ctx;
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::commands::{ALL_KINDS, resolve};
 use crate::domain::parse::parse_date;
 use crate::error::user_hint;
 use crate::files::write_atomically;
+use crate::lookup::{ALL_KINDS, resolve};
 use crate::output::Out;
 use crate::render;
 use crate::report::page;
