@@ -15,6 +15,7 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod store;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
