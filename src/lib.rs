@@ -14,6 +14,7 @@ pub mod interop;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod server;
 pub mod store;
 pub mod sync;
 

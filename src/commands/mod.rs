@@ -23,6 +23,7 @@ pub mod rest;
 pub mod show;
 pub mod status;
 pub mod streak;
+pub mod sync;
 pub mod undo;
 
 use std::process::ExitCode;
@@ -67,6 +68,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Import(args) => import::run(ctx, &args)?,
         Command::Backup(args) => backup::run(ctx, &args)?,
         Command::Portfolio(args) => portfolio::run(ctx, &args)?,
+        Command::Sync(args) => sync::run(ctx, &args)?,
         Command::Completions(_) | Command::Man => {}
     }
     Ok(ExitCode::SUCCESS)

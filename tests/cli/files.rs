@@ -98,7 +98,7 @@ fn a_database_from_a_newer_learnlog_is_refused_and_left_untouched() {
         assert_eq!(
             env.redact(&run.stderr),
             "error: database [HOME]/data/learnlog.db: it was written by a newer learnlog (schema version 99; \
-             this learnlog knows up to 3)\nhint: upgrade learnlog; the file was left untouched\n"
+             this learnlog knows up to 4)\nhint: upgrade learnlog; the file was left untouched\n"
         );
         assert!(env.db_bytes() == before, "`{}` changed the file", args.join(" "));
     }
@@ -112,7 +112,22 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
     let env = TestEnv::new();
     env.run(&["add", "course", "Rust Book", "-q"]).ok();
     env.run(&["checkin", "rust", "30m", "--at", "18:00", "-q"]).ok();
-    // What a version-1 file looks like: no index on started_at, no day totals.
+    // What a version-1 file looks like: no index on started_at, no day totals, no sync.
+    let sql = env.sql();
+    let sync_triggers: Vec<String> = sql
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_sync_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for trigger in sync_triggers {
+        sql.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
+    }
+    sql.execute_batch(
+        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;",
+    )
+    .unwrap();
     env.sql()
         .execute_batch(
             "DROP TRIGGER sessions_totals_insert; DROP TRIGGER sessions_totals_delete;
@@ -140,7 +155,7 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!((version, index), (3, 1));
+    assert_eq!((version, index), (4, 1));
     // The day totals were rebuilt from the sessions.
     let minutes: i64 = conn.query_row("SELECT sum(minutes) FROM day_totals", [], |r| r.get(0)).unwrap();
     assert_eq!(minutes, 30);

@@ -1,0 +1,53 @@
+-- Sync (docs/sync.md). One row of state once `sync setup` has run: this
+-- device's id, the learner on the server, the hybrid logical clock, how far
+-- this device has pushed. `capture` switches the capture triggers (generated
+-- from the schema by store::sync, not written here: other migrations add
+-- columns) on for local writes and off while pulled changes are applied.
+CREATE TABLE sync_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    capture      INTEGER NOT NULL DEFAULT 1,
+    device       TEXT NOT NULL,
+    owner        TEXT NOT NULL,
+    hlc          TEXT NOT NULL,
+    pushed_seq   INTEGER NOT NULL DEFAULT 0,
+    last_sync    TEXT,
+    skew_seconds INTEGER
+);
+
+-- Every change this database knows: made here (device NULL; seq NULL until
+-- it is put in a batch) or pulled from another device. Records are folded
+-- from these by the merge rules; `parent` is the record a change's row
+-- hangs from (deleted with it), to bring children back with a parent.
+CREATE TABLE sync_changes (
+    id     INTEGER PRIMARY KEY,
+    hlc    TEXT NOT NULL,
+    idx    INTEGER,
+    tbl    TEXT NOT NULL,
+    record TEXT NOT NULL,
+    op     TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    data   TEXT,
+    device TEXT,
+    seq    INTEGER,
+    parent TEXT GENERATED ALWAYS AS (coalesce(data ->> '$.item_id', data ->> '$.pledge_id', data ->> '$.project_id')) VIRTUAL
+);
+CREATE INDEX sync_changes_record ON sync_changes(record);
+CREATE INDEX sync_changes_parent ON sync_changes(parent) WHERE parent IS NOT NULL;
+CREATE INDEX sync_changes_local ON sync_changes(seq, id) WHERE device IS NULL;
+-- A change pulled twice is kept once.
+CREATE UNIQUE INDEX sync_changes_remote ON sync_changes(hlc, idx) WHERE device IS NOT NULL;
+
+-- The batches this device pushed: the nonce and send time, so a batch
+-- sealed again is byte for byte the row the server holds (a retried push
+-- is then recognised as the same, not as a conflict).
+CREATE TABLE sync_batches (
+    seq        INTEGER PRIMARY KEY,
+    nonce      BLOB NOT NULL,
+    sent_at_ms INTEGER NOT NULL
+);
+
+-- How far each other device's log has been pulled, and when it last pushed.
+CREATE TABLE sync_cursors (
+    device    TEXT PRIMARY KEY,
+    seq       INTEGER NOT NULL,
+    last_push TEXT
+);
