@@ -176,6 +176,65 @@ pub enum Command {
     /// Run the reports on a throwaway sample database
     #[command(after_help = "Example:\n  learnlog demo")]
     Demo,
+    /// Set up a PostgreSQL server for sync and cohorts (its administrator)
+    #[command(subcommand)]
+    Server(ServerCommand),
+}
+
+/// `learnlog server …`: run by the database administrator, with an
+/// administrator's URL (a superuser, or a role that may create roles and
+/// schemas). The password comes from the URL, PGPASSWORD, ~/.pgpass or a
+/// prompt, and is never stored.
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Create or migrate the learnlog schema on a database (idempotent)
+    #[command(
+        after_help = "Example:\n  learnlog server init 'postgresql://postgres@db.example.org/learnlog?sslmode=verify-full'"
+    )]
+    Init(ServerInitArgs),
+    /// Create a login for one learner and print the URL they use
+    #[command(
+        after_help = "The administrator's URL comes from --url or LEARNLOG_SERVER_URL.\n\nExamples:\n  export LEARNLOG_SERVER_URL='postgresql://postgres@db.example.org/learnlog'\n  learnlog server add-member alice --display-name \"Alice L.\"\n  printf '%s\\n' \"$PASSWORD\" | learnlog server add-member bob --password-stdin"
+    )]
+    AddMember(ServerAddMemberArgs),
+    /// Remove a learner's login (--purge: and what they stored)
+    #[command(
+        after_help = "The administrator's URL comes from --url or LEARNLOG_SERVER_URL.\n\nExample:\n  learnlog server remove-member bob --purge"
+    )]
+    RemoveMember(ServerRemoveMemberArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerInitArgs {
+    /// The administrator's URL: postgresql://NAME@HOST[:PORT]/DB[?sslmode=…]
+    pub url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerAddMemberArgs {
+    /// The member's login name (lower-case letters, digits, _)
+    pub name: String,
+    /// The name others see in cohorts (default: the login name)
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+    /// Read the password from stdin instead of generating one
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The administrator's URL (default: LEARNLOG_SERVER_URL)
+    #[arg(long, value_name = "URL", env = "LEARNLOG_SERVER_URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerRemoveMemberArgs {
+    /// The member's login name
+    pub name: String,
+    /// Also delete everything the member stored on the server
+    #[arg(long)]
+    pub purge: bool,
+    /// The administrator's URL (default: LEARNLOG_SERVER_URL)
+    #[arg(long, value_name = "URL", env = "LEARNLOG_SERVER_URL", hide_env_values = true)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,7 @@ pub mod portfolio;
 pub mod remind;
 pub mod report;
 pub mod rest;
+pub mod server;
 pub mod show;
 pub mod status;
 pub mod streak;
@@ -69,6 +70,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Backup(args) => backup::run(ctx, &args)?,
         Command::Portfolio(args) => portfolio::run(ctx, &args)?,
         Command::Sync(args) => sync::run(ctx, &args)?,
+        Command::Server(cmd) => server::run(ctx, cmd)?,
         Command::Completions(_) | Command::Man => {}
     }
     Ok(ExitCode::SUCCESS)

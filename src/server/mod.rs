@@ -1,102 +1,188 @@
-//! Stand-in for the server module (PostgreSQL), with the API the sync
-//! client is written against; replaced by the full module.
+//! The PostgreSQL side of sync and cohorts: the connection (URL, password,
+//! TLS), the server schema (`server/sql/*.sql`, applied by `server init`),
+//! member administration, and the queries the sync client makes.
+//!
+//! Access is enforced by PostgreSQL itself (row-level security, grants);
+//! nothing here is trusted to keep one member from another's rows.
 
-use anyhow::{Context, Result};
-use postgres::{Client, NoTls};
+pub mod admin;
+pub mod pgpass;
+pub mod schema;
+pub mod sync_log;
+pub mod tls;
+pub mod url;
 
-pub struct ServerUrl(String);
+use std::io::IsTerminal;
+use std::time::Duration;
 
-impl ServerUrl {
-    pub fn parse(text: &str) -> Result<ServerUrl> {
-        if !(text.starts_with("postgresql://") || text.starts_with("postgres://")) {
-            return Err(crate::error::user_hint(
-                format!("'{text}' is not a PostgreSQL URL"),
-                "write it as postgresql://NAME@HOST[:PORT]/DB",
-            ));
+use anyhow::{Result, anyhow};
+use postgres::Client;
+use postgres::error::SqlState;
+
+pub use url::{ServerUrl, SslMode};
+
+use crate::error::EnvHint;
+
+/// How long a connection attempt may take when the URL does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A connection for a member: the server schema must be there and not newer
+/// than this learnlog knows.
+pub fn connect(url: &ServerUrl) -> Result<Client> {
+    let mut client = connect_raw(url)?;
+    schema::check(&mut client, url)?;
+    Ok(client)
+}
+
+/// A connection, nothing checked beyond logging in.
+///
+/// The password comes from the URL, else `PGPASSWORD`, else the password
+/// file, else — only when the server asks for one — a prompt on the
+/// terminal. learnlog never stores it.
+pub fn connect_raw(url: &ServerUrl) -> Result<Client> {
+    // A TLS set-up problem (a missing CA file) is reported before connecting.
+    let tls = tls::client_config(url)?;
+    let mut unsafe_pgpass = None;
+    let password = url
+        .password()
+        .map(str::to_string)
+        .or_else(|| std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()))
+        .or_else(|| {
+            let path = pgpass::default_path()?;
+            match pgpass::lookup(&path, url.host(), url.port(), url.dbname(), url.user()) {
+                pgpass::Lookup::Found(password) => Some(password),
+                pgpass::Lookup::NotFound => None,
+                pgpass::Lookup::Unsafe(path) => {
+                    unsafe_pgpass = Some(path);
+                    None
+                }
+            }
+        });
+    match try_connect(url, &tls, password.as_deref()) {
+        Err(err) if password.is_none() && is_password_missing(&err) && std::io::stdin().is_terminal() => {
+            let prompt = format!("Password for {} at {}: ", url.user(), url.address());
+            let typed = rpassword::prompt_password(prompt).map_err(|e| anyhow!("cannot read the password: {e}"))?;
+            try_connect(url, &tls, Some(&typed)).map_err(|e| explain_connect(e, url, None))
         }
-        Ok(ServerUrl(text.to_string()))
+        Err(err) => Err(explain_connect(err, url, unsafe_pgpass)),
+        Ok(client) => Ok(client),
     }
 }
 
-pub fn connect(url: &ServerUrl) -> Result<Client> {
-    let mut config: postgres::Config = url.0.parse().context("invalid server URL")?;
-    if let Ok(password) = std::env::var("PGPASSWORD") {
+fn try_connect(url: &ServerUrl, tls: &rustls::ClientConfig, password: Option<&str>) -> Result<Client, postgres::Error> {
+    let mut config = postgres::Config::new();
+    config
+        .host(url.host())
+        .port(url.port())
+        .user(url.user())
+        .dbname(url.dbname())
+        .application_name("learnlog")
+        .connect_timeout(url.connect_timeout().map(Duration::from_secs).unwrap_or(CONNECT_TIMEOUT))
+        .ssl_mode(match url.sslmode() {
+            SslMode::Disable => postgres::config::SslMode::Disable,
+            SslMode::Prefer => postgres::config::SslMode::Prefer,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => postgres::config::SslMode::Require,
+        });
+    if let Some(password) = password {
         config.password(password);
     }
-    config.connect(NoTls).map_err(|e| {
-        anyhow::anyhow!("cannot reach the server: {e}")
-            .context(crate::error::EnvHint { hint: "check the URL and that the server runs".into() })
-    })
+    config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls.clone()))
 }
 
-pub mod sync_log {
-    use anyhow::Result;
-    use chrono::{DateTime, Utc};
-    use postgres::Client;
-    use uuid::Uuid;
+fn is_password_missing(err: &postgres::Error) -> bool {
+    err.as_db_error().is_none() && err.to_string().contains("password missing")
+}
 
-    pub struct LogRow {
-        pub device: Uuid,
-        pub seq: i64,
-        pub nonce: Vec<u8>,
-        pub sealed: Vec<u8>,
-    }
-
-    pub enum PushOutcome {
-        Stored,
-        Conflict { seq: i64 },
-    }
-
-    pub fn server_time(c: &mut Client) -> Result<DateTime<Utc>> {
-        Ok(c.query_one("SELECT now()", &[])?.get(0))
-    }
-
-    pub fn member(c: &mut Client) -> Result<String> {
-        Ok(c.query_one("SELECT current_user::text", &[])?.get(0))
-    }
-
-    pub fn heads(c: &mut Client) -> Result<Vec<(Uuid, i64)>> {
-        let rows =
-            c.query("SELECT device, max(seq) FROM learnlog.sync_log WHERE owner = current_user GROUP BY device", &[])?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-    }
-
-    pub fn push(c: &mut Client, rows: &[LogRow]) -> Result<PushOutcome> {
-        let mut tx = c.transaction()?;
-        for row in rows {
-            tx.execute(
-                "INSERT INTO learnlog.sync_log (device, seq, nonce, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                &[&row.device, &row.seq, &row.nonce, &row.sealed],
-            )?;
-            let stored: Vec<u8> = tx
-                .query_one(
-                    "SELECT sealed FROM learnlog.sync_log WHERE owner = current_user AND device = $1 AND seq = $2",
-                    &[&row.device, &row.seq],
-                )?
-                .get(0);
-            if stored != row.sealed {
-                return Ok(PushOutcome::Conflict { seq: row.seq });
-            }
+fn explain_connect(err: postgres::Error, url: &ServerUrl, unsafe_pgpass: Option<std::path::PathBuf>) -> anyhow::Error {
+    let who = format!("{} at {}", url.user(), url.address());
+    let pass_hint = match unsafe_pgpass {
+        Some(path) => format!(
+            "{} was ignored because its group or others may read it: `chmod 600 {}`",
+            path.display(),
+            path.display()
+        ),
+        None => "give the password in PGPASSWORD or a ~/.pgpass line HOST:PORT:DB:NAME:PASSWORD (mode 600)".into(),
+    };
+    if let Some(db) = err.as_db_error() {
+        let code = db.code();
+        if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+            return with_hint(format!("the server refused the login of {who}: {}", db.message()), pass_hint);
         }
-        tx.commit()?;
-        Ok(PushOutcome::Stored)
+        if *code == SqlState::INVALID_CATALOG_NAME {
+            return with_hint(
+                format!("the database '{}' does not exist on {}", url.dbname(), url.address()),
+                "check the database name in the URL",
+            );
+        }
+        if *code == SqlState::TOO_MANY_CONNECTIONS {
+            return with_hint(
+                format!("the server refused another connection for {who}: {}", db.message()),
+                "wait for another learnlog of yours to finish, then retry",
+            );
+        }
+        return with_hint(format!("cannot connect as {who}: {}", db.message()), "check the URL");
     }
+    if is_password_missing(&err) {
+        return with_hint(format!("the server asks a password for {who} and none was given"), pass_hint);
+    }
+    let text = source_text(&err);
+    let lower = text.to_lowercase();
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
+        return with_hint(
+            format!("the TLS connection to {} failed: {text}", url.address()),
+            "check sslmode and sslrootcert in the URL (the CA that signed the server's certificate)",
+        );
+    }
+    with_hint(
+        format!("cannot reach the server at {}: {text}", url.address()),
+        "check that PostgreSQL runs there and that the URL is right; nothing was changed",
+    )
+}
 
-    pub fn pull(c: &mut Client, device: Uuid, after_seq: i64, limit: i64) -> Result<Vec<LogRow>> {
-        let rows = c.query(
-            "SELECT device, seq, nonce, sealed FROM learnlog.sync_log WHERE owner = current_user AND device = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            &[&device, &after_seq, &limit],
-        )?;
-        Ok(rows.iter().map(|r| LogRow { device: r.get(0), seq: r.get(1), nonce: r.get(2), sealed: r.get(3) }).collect())
+/// The error's text with its causes (postgres::Error's own text omits them).
+fn source_text(err: &postgres::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
     }
+    text
+}
 
-    pub fn key_check(c: &mut Client) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
-        let row = c.query_opt("SELECT nonce, sealed FROM learnlog.sync_keys WHERE owner = current_user", &[])?;
-        Ok(row.map(|r| (r.get(0), r.get(1))))
-    }
+/// An environment error (exit 1) with a hint line.
+pub(crate) fn with_hint(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(EnvHint { hint: hint.into() }).context(message.into())
+}
 
-    pub fn set_key_check(c: &mut Client, nonce: &[u8], sealed: &[u8]) -> Result<()> {
-        c.execute("INSERT INTO learnlog.sync_keys (nonce, sealed) VALUES ($1, $2)", &[&nonce, &sealed])?;
-        Ok(())
+/// An error from a query, explained: a lost connection, a missing schema, a
+/// denied statement.
+pub(crate) fn query_error(err: postgres::Error, doing: &str) -> anyhow::Error {
+    if let Some(db) = err.as_db_error() {
+        let code = db.code();
+        if *code == SqlState::INVALID_SCHEMA_NAME || *code == SqlState::UNDEFINED_TABLE {
+            return with_hint(
+                format!("{doing}: the server has no learnlog schema ({})", db.message()),
+                "the database administrator runs `learnlog server init URL`",
+            );
+        }
+        if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+            return with_hint(
+                format!("{doing}: the server refused it ({})", db.message()),
+                "is this login a learnlog member? the administrator runs `learnlog server add-member NAME`",
+            );
+        }
+        if *code == SqlState::QUERY_CANCELED {
+            return with_hint(format!("{doing}: the server cancelled a statement that took too long"), "retry");
+        }
+        return anyhow!("{doing}: {}", db.message());
     }
+    with_hint(
+        format!("{doing}: the connection to the server failed: {}", source_text(&err)),
+        "retry when the server can be reached; nothing is lost",
+    )
 }
