@@ -18,3 +18,4 @@ mod records;
 mod reliability;
 mod report;
 mod streaks;
+mod sync;
