@@ -42,13 +42,11 @@ impl Server {
     /// The first device: sets up and returns the recovery key.
     fn first(&self, env: &TestEnv) -> String {
         let run = env.run(&["sync", "setup", &self.url]).ok();
-        let key = run
-            .stdout
+        run.stdout
             .lines()
             .find_map(|l| l.strip_prefix("Recovery key (keep it safe; other devices join with --key): "))
             .unwrap_or_else(|| panic!("no recovery key printed:\n{}", run.stdout))
-            .to_string();
-        key
+            .to_string()
     }
 
     fn join(&self, env: &TestEnv, key: &str) {
