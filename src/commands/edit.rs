@@ -128,10 +128,11 @@ fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         }
         session.updated_at = now;
         store::sessions::update(conn, &session)?;
-        find_session(conn, number)
+        // A new day may give it a new number.
+        store::sessions::get(conn, session.id)?.ok_or_else(|| user("the session vanished"))
     })?;
     if ctx.out.json {
         return ctx.out.json_doc(&session);
     }
-    ctx.out.done(format!("Updated session #{}.", session.id))
+    ctx.out.done(format!("Updated session #{}.", session.number))
 }

@@ -129,7 +129,7 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
         let conn = ctx.read_db()?.conn();
         if args.target == "session" {
             let s = find_session(conn, session_number(args.number.as_deref())?)?;
-            format!("session #{} ({} on {})", s.id, crate::domain::parse::format_minutes(s.minutes), s.study_day)
+            format!("session #{} ({} on {})", s.number, crate::domain::parse::format_minutes(s.minutes), s.study_day)
         } else {
             let item = resolve(conn, &args.target, ALL_KINDS)?;
             let (sessions, _) = store::items::session_count(conn, item.id)?;

@@ -120,7 +120,7 @@ pub fn session_table(out: &mut Out, sessions: &[Session]) -> Result<()> {
             .map(|t| t.with_timezone(&logged_offset(s)).format("%H:%M").to_string())
             .unwrap_or_else(|| "-".into());
         table.add_row(vec![
-            s.id.to_string(),
+            s.number.to_string(),
             s.study_day.to_string(),
             start,
             if s.minutes == 0 { "-".into() } else { format_minutes(s.minutes) },
@@ -139,7 +139,7 @@ fn logged_offset(s: &Session) -> FixedOffset {
 }
 
 pub fn session_detail(out: &mut Out, s: &Session) -> Result<()> {
-    out.line(out.bold(&format!("Session #{}", s.id)))?;
+    out.line(out.bold(&format!("Session #{}", s.number)))?;
     out.line(format!("  {:<12} {}", "day", s.study_day))?;
     if let Some(start) = s.started_at {
         out.line(format!(

@@ -96,8 +96,9 @@ pub fn for_each_session(
     mut each: impl FnMut(SessionRecord) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(
-        "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at
-         FROM sessions ORDER BY study_day, id",
+        "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at,
+            progress_to
+         FROM sessions ORDER BY study_day, coalesce(started_at, ''), uuid",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -114,6 +115,7 @@ pub fn for_each_session(
             level: r.get(8)?,
             created_at: parse_instant(&r.get::<_, String>(9)?)?,
             updated_at: parse_instant(&r.get::<_, String>(10)?)?,
+            progress_to: r.get(11)?,
         })?;
     }
     Ok(())
@@ -469,6 +471,8 @@ fn merge_session(conn: &Connection, r: &SessionRecord, index: &ItemIndex) -> Res
         utc_offset: r.utc_offset,
         minutes: r.minutes,
         units: r.units,
+        progress_to: r.progress_to,
+        number: 0,
         note: r.note.clone(),
         level: r.level.clone(),
         created_at: r.created_at,

@@ -125,7 +125,8 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
         sql.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
     }
     sql.execute_batch(
-        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;",
+        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
+         DROP INDEX sessions_marks; DROP INDEX sessions_order; ALTER TABLE sessions DROP COLUMN progress_to;",
     )
     .unwrap();
     env.sql()
@@ -259,4 +260,55 @@ fn colour_on_a_terminal_unless_no_color() {
     assert!(!coloured(&plain.stdout), "NO_COLOR on a terminal:\n{}", plain.stdout);
     let bright = on_tty(false);
     assert!(coloured(&bright.stdout), "a terminal without NO_COLOR:\n{}", bright.stdout);
+}
+
+/// Takes a current database back to schema version 3: no sync tables or
+/// triggers, and progress marks holding differences (`units`).
+fn back_to_version_3(env: &TestEnv) {
+    let sql = env.sql();
+    let triggers: Vec<String> = sql
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_sync_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for trigger in triggers {
+        sql.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
+    }
+    sql.execute_batch(
+        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
+         DROP INDEX sessions_marks; DROP INDEX sessions_order;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn progress_marks_of_an_older_database_become_absolute() {
+    let env = TestEnv::new();
+    env.run(&["add", "course", "Rust Book", "--units", "10", "-q"]).ok();
+    env.run_at("2026-11-20T10:00:00Z", &["checkin", "rust", "30m", "--units", "2", "-q"]).ok();
+    env.run_at("2026-11-21T10:00:00Z", &["progress", "rust", "5", "-q"]).ok();
+    env.run_at("2026-11-22T10:00:00Z", &["checkin", "rust", "30m", "--units", "1", "-q"]).ok();
+    back_to_version_3(&env);
+    // Version 3 kept the difference (5 - 2) in the mark's units.
+    env.sql()
+        .execute_batch(
+            "UPDATE sessions SET units = 3 WHERE progress_to IS NOT NULL;
+             ALTER TABLE sessions DROP COLUMN progress_to; PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    let show = env.run(&["show", "rust", "--json"]).ok().json();
+    assert_eq!(show["units_done"], 6);
+    let (units, progress_to): (i64, i64) = env
+        .sql()
+        .query_row("SELECT units, progress_to FROM sessions WHERE progress_to IS NOT NULL", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((units, progress_to), (0, 5));
+    // A report's units per day still add up to units done.
+    let report = env.run(&["report", "--from", "2026-11-16", "--to", "2026-11-23", "--json"]).ok().json();
+    let line = &report["items"][0];
+    assert_eq!((&line["units"], &line["units_done"]), (&serde_json::json!(6), &serde_json::json!(6)));
 }

@@ -390,3 +390,38 @@ fn synced_after_every_command_devices_hold_what_one_device_would() {
     assert_eq!(export(&devices[0]), export(&devices[1]));
     assert_eq!(strip(export(&devices[0])), strip(export(&alone)));
 }
+
+#[test]
+fn progress_is_absolute_and_session_numbers_agree_across_devices() {
+    let Some(server) = server() else { return };
+    let a = server.device("2026-11-23T10:00:00Z");
+    let b = server.device("2026-11-23T10:20:00Z");
+    a.run(&["add", "course", "Machine Learning", "--units", "10", "-q"]).ok();
+    a.run(&["checkin", "machine-learning", "30m", "--units", "2", "-q"]).ok();
+    let key = server.first(&a);
+    sync(&a);
+    server.join(&b, &key);
+    sync(&b);
+    // Both say 6 units are done, without seeing each other's.
+    a.run(&["progress", "machine-learning", "6", "-q"]).ok();
+    b.run(&["progress", "machine-learning", "6", "-q"]).ok();
+    b.run(&["checkin", "machine-learning", "45m", "--date", "yesterday", "-q"]).ok();
+    for env in [&a, &b, &a] {
+        sync(env);
+    }
+    for env in [&a, &b] {
+        let show = env.run(&["show", "machine-learning", "--json"]).ok().json();
+        assert_eq!(show["units_done"], 6, "6 units, not 10");
+    }
+    a.run_at("2026-11-23T10:30:00Z", &["checkin", "machine-learning", "20m", "--units", "1", "-q"]).ok();
+    sync(&a);
+    sync(&b);
+    assert_eq!(b.run(&["show", "machine-learning", "--json"]).ok().json()["units_done"], 7);
+    // Numbers follow (day, start, uuid): yesterday's session is #1 on both.
+    let listed = a.run(&["list", "sessions", "--json"]).ok().json();
+    assert_eq!(listed, b.run(&["list", "sessions", "--json"]).ok().json());
+    assert_eq!(listed[0]["study_day"], "2026-11-22");
+    assert_eq!(listed[0]["id"], 1);
+    let shown = b.run(&["show", "session", "1", "--json"]).ok().json();
+    assert_eq!(shown["uuid"], listed[0]["uuid"]);
+}

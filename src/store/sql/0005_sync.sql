@@ -51,3 +51,18 @@ CREATE TABLE sync_cursors (
     seq       INTEGER NOT NULL,
     last_push TEXT
 );
+
+-- Progress is absolute (two devices that each set 6 units done end at 6,
+-- not 12): a progress mark holds the units done it sets, not a difference.
+-- Units done in a course fold its sessions in order (study day, created,
+-- uuid): a check-in adds its units, a mark sets the total. Marks made
+-- before held the difference: the running sum up to each is its value.
+ALTER TABLE sessions ADD COLUMN progress_to INTEGER;
+UPDATE sessions AS m SET progress_to = (
+    SELECT sum(s.units) FROM sessions s
+    WHERE s.item_id = m.item_id AND (s.study_day, s.created_at, s.uuid) <= (m.study_day, m.created_at, m.uuid)
+) WHERE m.minutes = 0 AND m.note = 'progress' AND m.item_id IS NOT NULL;
+UPDATE sessions SET units = 0 WHERE progress_to IS NOT NULL;
+CREATE INDEX sessions_marks ON sessions(item_id, study_day, created_at, uuid) WHERE progress_to IS NOT NULL;
+-- Session numbers are ranks in this order, the same on every device.
+CREATE INDEX sessions_order ON sessions(study_day, coalesce(started_at, ''), uuid);
