@@ -79,6 +79,13 @@ fn admin_client(url: &ServerUrl) -> Result<postgres::Client> {
             ),
             "upgrade learnlog; nothing was changed on the server",
         )),
+        Some(version) if version < schema::latest() => Err(server::with_hint(
+            format!(
+                "the server's learnlog schema is version {version}, older than this learnlog's ({})",
+                schema::latest()
+            ),
+            format!("migrate it first: `learnlog server init '{url}'`"),
+        )),
         Some(_) => Ok(client),
     }
 }
@@ -136,8 +143,8 @@ fn remove_member(ctx: &mut Ctx, args: &ServerRemoveMemberArgs) -> Result<()> {
     }
     match purged {
         Some(p) => ctx.out.done(format!(
-            "Removed member {} and deleted what they stored ({} sync log rows, {} key checks).",
-            args.name, p.sync_log_rows, p.sync_keys
+            "Removed member {} and deleted what they stored ({} sync log rows, {} key checks, {} cohort memberships).",
+            args.name, p.sync_log_rows, p.sync_keys, p.cohort_memberships
         )),
         None => {
             ctx.out.done(format!("Removed member {}.", args.name))?;

@@ -104,6 +104,8 @@ pub fn add_member(client: &mut Client, name: &str, display_name: &str, password:
 pub struct Purged {
     pub sync_log_rows: u64,
     pub sync_keys: u64,
+    /// Cohort memberships (what was published in each goes with them).
+    pub cohort_memberships: u64,
 }
 
 /// Drops the login `name`; with `purge`, first deletes every row it stored.
@@ -131,7 +133,15 @@ pub fn remove_member(client: &mut Client, name: &str, purge: bool) -> Result<Opt
         let sync_keys = tx
             .execute("DELETE FROM learnlog.sync_keys WHERE owner = $1::text::name", &[&name])
             .map_err(|e| query_error(e, "cannot delete the member's key check"))?;
-        Some(Purged { sync_log_rows, sync_keys })
+        // Leaving a cohort deletes what was published in it (the foreign
+        // keys cascade): pledges, weekly data, settlements, confirmations
+        // given, review requests and reviews given.
+        let cohort_memberships = tx
+            .execute("DELETE FROM learnlog.cohort_members WHERE member = $1::text::name", &[&name])
+            .map_err(|e| query_error(e, "cannot delete the member's cohort data"))?;
+        tx.execute("DELETE FROM learnlog.invites WHERE created_by = $1::text::name", &[&name])
+            .map_err(|e| query_error(e, "cannot delete the member's invites"))?;
+        Some(Purged { sync_log_rows, sync_keys, cohort_memberships })
     } else {
         None
     };

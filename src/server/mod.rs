@@ -49,7 +49,7 @@ pub fn connect_raw(url: &ServerUrl) -> Result<Client> {
         .or_else(|| std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()))
         .or_else(|| {
             let path = pgpass::default_path()?;
-            match pgpass::lookup(&path, url.host(), url.port(), url.dbname(), url.user()) {
+            match pgpass::lookup(&path, url.pgpass_host(), url.port(), url.dbname(), url.user()) {
                 pgpass::Lookup::Found(password) => Some(password),
                 pgpass::Lookup::NotFound => None,
                 pgpass::Lookup::Unsafe(path) => {
@@ -79,6 +79,8 @@ fn try_connect(url: &ServerUrl, tls: &rustls::ClientConfig, password: Option<&st
         .application_name("learnlog")
         .connect_timeout(url.connect_timeout().map(Duration::from_secs).unwrap_or(CONNECT_TIMEOUT))
         .ssl_mode(match url.sslmode() {
+            // As libpq: no TLS over a local socket.
+            _ if url.is_socket() => postgres::config::SslMode::Disable,
             SslMode::Disable => postgres::config::SslMode::Disable,
             SslMode::Prefer => postgres::config::SslMode::Prefer,
             SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => postgres::config::SslMode::Require,
@@ -90,7 +92,7 @@ fn try_connect(url: &ServerUrl, tls: &rustls::ClientConfig, password: Option<&st
 }
 
 fn is_password_missing(err: &postgres::Error) -> bool {
-    err.as_db_error().is_none() && err.to_string().contains("password missing")
+    err.as_db_error().is_none() && source_text(err).contains("password missing")
 }
 
 fn explain_connect(err: postgres::Error, url: &ServerUrl, unsafe_pgpass: Option<std::path::PathBuf>) -> anyhow::Error {

@@ -11,7 +11,8 @@ use super::{ServerUrl, query_error, with_hint};
 pub const MEMBER_ROLE: &str = "learnlog_member";
 
 /// The server schema's migrations, in order; version N is the first N.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("sql/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_init", include_str!("sql/0001_init.sql")), ("0002_cohorts", include_str!("sql/0002_cohorts.sql"))];
 
 /// The newest server schema this learnlog knows.
 pub fn latest() -> i64 {
@@ -33,11 +34,17 @@ pub struct InitOutcome {
 /// Creates or migrates the server schema. Idempotent; refuses a server
 /// schema newer than this learnlog.
 pub fn init(client: &mut Client) -> Result<InitOutcome> {
+    init_to(client, latest())
+}
+
+/// Creates or migrates the server schema up to version `target` (tests
+/// make older servers with it).
+pub fn init_to(client: &mut Client, target: i64) -> Result<InitOutcome> {
     let created_group_role = ensure_group_role(client)?;
     let from_version = version(client)?.unwrap_or(0);
     refuse_newer(from_version)?;
     let mut applied = Vec::new();
-    for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().take(target.max(0) as usize) {
         let target = index as i64 + 1;
         let mut tx = client.transaction().map_err(|e| query_error(e, "cannot start the migration"))?;
         // Two administrators running init at once: the second waits, then
@@ -59,7 +66,7 @@ pub fn init(client: &mut Client) -> Result<InitOutcome> {
         tx.commit().map_err(|e| migration_error(e, name))?;
         applied.push((*name).to_string());
     }
-    Ok(InitOutcome { from_version, to_version: latest(), applied, created_group_role })
+    Ok(InitOutcome { from_version, to_version: target.max(from_version), applied, created_group_role })
 }
 
 /// For a member's connection: the schema is there, and not newer than this

@@ -97,9 +97,6 @@ impl ServerUrl {
             None => (String::new(), None),
         };
         let (host, port) = split_host_port(hostport)?;
-        if host.is_empty() {
-            return Err(user_hint(format!("the URL '{}' names no host", redact(text)), BAD_URL_HINT));
-        }
         let user = if user.is_empty() {
             std::env::var("PGUSER")
                 .ok()
@@ -137,6 +134,12 @@ impl ServerUrl {
                             .map_err(|_| crate::error::user(format!("connect_timeout '{value}' is not a number")))?,
                     )
                 }
+                // A directory is a Unix-domain socket (libpq's syntax for it).
+                "host" => url.host = value,
+                "port" => {
+                    url.port =
+                        value.parse().map_err(|_| user_hint(format!("'{value}' is not a port number"), BAD_URL_HINT))?
+                }
                 "application_name" => {}
                 other => {
                     return Err(user_hint(
@@ -146,7 +149,30 @@ impl ServerUrl {
                 }
             }
         }
+        if url.host.is_empty() {
+            // libpq's default: the local server's socket.
+            url.host = ["/var/run/postgresql", "/tmp"]
+                .into_iter()
+                .find(|dir| std::path::Path::new(dir).is_dir())
+                .unwrap_or("/tmp")
+                .to_string();
+        }
+        if !url.is_socket() && url.host.contains('/') {
+            return Err(user_hint(format!("bad host '{}'", url.host), BAD_URL_HINT));
+        }
         Ok(url)
+    }
+
+    /// The server is reached through a Unix-domain socket in this directory
+    /// (no TLS there, as with libpq).
+    pub fn is_socket(&self) -> bool {
+        self.host.starts_with('/')
+    }
+
+    /// The host name the password file is searched for (libpq: `localhost`
+    /// for a socket).
+    pub fn pgpass_host(&self) -> &str {
+        if self.is_socket() { "localhost" } else { &self.host }
     }
 
     pub fn user(&self) -> &str {
@@ -189,7 +215,9 @@ impl ServerUrl {
 
     /// `HOST:PORT`, for messages.
     pub fn address(&self) -> String {
-        if self.host.contains(':') {
+        if self.is_socket() {
+            format!("{}/.s.PGSQL.{}", self.host, self.port)
+        } else if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
         } else {
             format!("{}:{}", self.host, self.port)
@@ -199,8 +227,16 @@ impl ServerUrl {
 
 impl fmt::Display for ServerUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "postgresql://{}@{}/{}", encode(&self.user), self.address(), encode(&self.dbname))?;
         let mut params = Vec::new();
+        if self.is_socket() {
+            write!(f, "postgresql://{}@/{}", encode(&self.user), encode(&self.dbname))?;
+            params.push(format!("host={}", encode(&self.host)));
+            if self.port != 5432 {
+                params.push(format!("port={}", self.port));
+            }
+        } else {
+            write!(f, "postgresql://{}@{}/{}", encode(&self.user), self.address(), encode(&self.dbname))?;
+        }
         if self.sslmode_given {
             params.push(format!("sslmode={}", self.sslmode.as_str()));
         }
@@ -316,6 +352,18 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_for_host_is_a_socket() {
+        let url = ServerUrl::parse("postgresql://postgres@/learnlog?host=/run/pg&port=5433").unwrap();
+        assert!(url.is_socket());
+        assert_eq!((url.host(), url.port(), url.pgpass_host()), ("/run/pg", 5433, "localhost"));
+        assert_eq!(url.to_string(), "postgresql://postgres@/learnlog?host=/run/pg&port=5433");
+        assert_eq!(ServerUrl::parse(&url.to_string()).unwrap(), url);
+        let encoded = ServerUrl::parse("postgresql://postgres@%2Frun%2Fpg/learnlog").unwrap();
+        assert_eq!(encoded.host(), "/run/pg");
+        assert!(ServerUrl::parse("postgresql://postgres@/learnlog").unwrap().is_socket());
+    }
+
+    #[test]
     fn display_never_shows_the_password() {
         let url = ServerUrl::parse("postgresql://alice:secret@h:5/db?sslmode=require").unwrap();
         let text = url.to_string();
@@ -337,7 +385,7 @@ mod tests {
             "postgresql://a@h/db?sslmode=allowish",
             "postgresql://a@h:99999/db",
             "postgresql://a@h/db?gssencmode=require",
-            "postgresql://a@/db",
+            "postgresql://a@h%2Fx/db",
             "postgresql://a@h/d%zz",
         ] {
             assert!(ServerUrl::parse(bad).is_err(), "{bad} was accepted");

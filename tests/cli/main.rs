@@ -17,5 +17,6 @@ mod readme;
 mod records;
 mod reliability;
 mod report;
+mod server;
 mod streaks;
 mod sync;
