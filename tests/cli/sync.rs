@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::common::TestEnv;
 use crate::common::pg::PgTest;
+use crate::common::proxy::Proxy;
 
 /// A server with one learner on it.
 struct Server {
@@ -41,7 +42,11 @@ impl Server {
 
     /// The first device: sets up and returns the recovery key.
     fn first(&self, env: &TestEnv) -> String {
-        let run = env.run(&["sync", "setup", &self.url]).ok();
+        self.first_through(env, &self.url)
+    }
+
+    fn first_through(&self, env: &TestEnv, url: &str) -> String {
+        let run = env.run(&["sync", "setup", url]).ok();
         run.stdout
             .lines()
             .find_map(|l| l.strip_prefix("Recovery key (keep it safe; other devices join with --key): "))
@@ -239,9 +244,10 @@ fn a_server_that_lost_the_log_gets_the_whole_history_again() {
     a.run(&["checkin", "rust-book", "30m", "-q"]).ok();
     let key = server.first(&a);
     sync(&a);
-    // The server database reset: dropped and made again.
+    // The server's schema dropped and made again (the learner's login stays).
     let mut admin = server.pg.admin();
-    admin.batch_execute("DELETE FROM learnlog.sync_log").unwrap();
+    admin.batch_execute("DROP SCHEMA learnlog CASCADE").unwrap();
+    TestEnv::new().run(&["server", "init", &server.pg.admin_url()]).ok();
     let again = sync(&a);
     assert_eq!(again["pushed"], 0, "a re-push is not new to the learner");
     let rows: i64 = admin.query_one("SELECT count(*) FROM learnlog.sync_log", &[]).unwrap().get(0);
@@ -424,4 +430,90 @@ fn progress_is_absolute_and_session_numbers_agree_across_devices() {
     assert_eq!(listed[0]["id"], 1);
     let shown = b.run(&["show", "session", "1", "--json"]).ok().json();
     assert_eq!(shown["uuid"], listed[0]["uuid"]);
+}
+
+#[test]
+fn a_clock_far_from_the_servers_is_a_warning() {
+    let Some(server) = server() else { return };
+    // A day behind the real clock the server keeps.
+    let a = server.device("2020-01-01T10:00:00Z");
+    server.first(&a);
+    let report = sync(&a);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert!(warnings[0].as_str().unwrap().contains("behind the server's"), "{report}");
+    let run = a.run(&["sync"]).ok();
+    assert!(run.stderr.starts_with("warning: this device's clock is"), "{}", run.stderr);
+    let status = a.run(&["sync", "status", "--json"]).ok().json();
+    assert!(status["skew_seconds"].as_i64().unwrap() < -300);
+}
+
+#[test]
+fn an_import_travels_and_an_unreachable_server_leaves_the_record_alone() {
+    let Some(server) = server() else { return };
+    let a = server.device("2026-11-23T10:00:00Z");
+    let b = server.device("2026-11-23T10:00:00Z");
+    let source = TestEnv::new();
+    source.run(&["add", "course", "Imported Course", "--units", "4", "-q"]).ok();
+    source.run(&["checkin", "imported-course", "40m", "--units", "1", "-q"]).ok();
+    let file = source.path("export.json");
+    source.run(&["export", "--out", file.to_str().unwrap()]).ok();
+    let key = server.first(&a);
+    server.join(&b, &key);
+    a.run(&["import", file.to_str().unwrap(), "-q"]).ok();
+    sync(&a);
+    let pulled = sync(&b);
+    assert_eq!(pulled["pulled"], 2);
+    assert_eq!(export(&a), export(&b));
+    // The server goes away: exit 1, nothing changed here.
+    let proxy = Proxy::start(&server.pg.host_port());
+    proxy.refuse(true);
+    b.run(&["sync", "setup", &proxy.url(&server.url), "--key", &key]).fails(1);
+    a.run(&["checkin", "imported-course", "20m", "-q"]).ok();
+    let before = b.db_bytes();
+    std::fs::write(b.config_path(), format!("[sync]\nurl = \"{}\"\n", proxy.url(&server.url))).unwrap();
+    b.run(&["sync"]).fails(1);
+    assert!(b.db_bytes() == before, "a failed sync changed the database");
+}
+
+#[test]
+fn a_sync_cut_anywhere_completes_on_the_next_run() {
+    let Some(server) = server() else { return };
+    let proxy = Proxy::start(&server.pg.host_port());
+    let url = proxy.url(&server.url);
+    let a = server.device("2026-11-23T10:00:00Z");
+    let b = server.device("2026-11-23T10:00:00Z");
+    a.run(&["add", "course", "Rust Book", "-q"]).ok();
+    let key = server.first_through(&a, &url);
+    b.run(&["sync", "setup", &url, "--key", &key]).ok();
+    let mut rng = Rng(99);
+    let mut cuts = 0;
+    for round in 0..8 {
+        for i in 0..15 {
+            let day = format!("2026-11-{:02}", 1 + (round * 15 + i) % 22);
+            a.run(&["checkin", "rust-book", &format!("{}m", 10 + rng.below(50)), "--date", &day, "-q"]).ok();
+        }
+        // Cut the push somewhere in its first few kilobytes.
+        proxy.cut_after(500 + rng.below(12_000) as u64);
+        if a.run(&["sync", "-q"]).code != 0 {
+            cuts += 1;
+        }
+        proxy.cut_after(u64::MAX / 2);
+        // Cut the pull; a pull that fails leaves b as it was.
+        let before = export(&b);
+        proxy.cut_after(500 + rng.below(12_000) as u64);
+        let run = b.run(&["sync", "-q"]);
+        if run.code != 0 {
+            assert_eq!(run.code, 1, "{}", run.transcript());
+            assert_eq!(export(&b), before, "a cut pull changed the record");
+            cuts += 1;
+        }
+        proxy.cut_after(u64::MAX / 2);
+    }
+    assert!(cuts > 0, "no sync was cut: the test proves nothing");
+    a.run(&["sync", "-q"]).ok();
+    b.run(&["sync", "-q"]).ok();
+    assert_eq!(export(&a), export(&b));
+    // Nothing lost, nothing twice.
+    assert_eq!(export(&b)["sessions"].as_array().map(Vec::len), Some(120));
 }
