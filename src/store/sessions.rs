@@ -40,10 +40,15 @@ impl Scope {
 /// The order session numbers count in: the same on every device.
 const ORDER: &str = "study_day, coalesce(started_at, ''), uuid";
 
+/// A session's number, from the day totals (sessions with minutes before
+/// its day), the few zero-minute ones before it, and its own day: a handful
+/// of index reads, not a count of the whole history.
 const SELECT: &str = "SELECT s.id, s.uuid, i.slug, s.item_id, s.study_day, s.started_at, s.utc_offset, s.minutes,
     s.units, s.note, s.level, s.created_at, s.updated_at, s.progress_to,
-    (SELECT count(*) + 1 FROM sessions o
-     WHERE (o.study_day, coalesce(o.started_at, ''), o.uuid) < (s.study_day, coalesce(s.started_at, ''), s.uuid))
+    (SELECT coalesce(sum(sessions), 0) FROM day_totals WHERE study_day < s.study_day)
+    + (SELECT count(*) FROM sessions z WHERE z.minutes = 0 AND z.study_day < s.study_day)
+    + (SELECT count(*) FROM sessions o WHERE o.study_day = s.study_day
+       AND (coalesce(o.started_at, ''), o.uuid) < (coalesce(s.started_at, ''), s.uuid)) + 1
     FROM sessions s LEFT JOIN items i ON i.id = s.item_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Session> {
@@ -144,11 +149,9 @@ pub fn by_uuid(conn: &Connection, uuid: &str) -> Result<Option<Session>> {
 /// number order. Numbers are ranks over every session (one pass over the
 /// `sessions_order` index).
 pub fn list(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: Option<usize>) -> Result<Vec<Session>> {
-    let select = SELECT.replace(
-        "(SELECT count(*) + 1 FROM sessions o
-     WHERE (o.study_day, coalesce(o.started_at, ''), o.uuid) < (s.study_day, coalesce(s.started_at, ''), s.uuid))",
-        "r.number",
-    );
+    let number_at = SELECT.find("(SELECT coalesce(sum(sessions)").unwrap_or(0);
+    let number_end = SELECT.find("FROM sessions s LEFT JOIN").unwrap_or(SELECT.len());
+    let select = format!("{}r.number\n    {}", &SELECT[..number_at], &SELECT[number_end..]);
     let select =
         select.replace("FROM sessions s LEFT JOIN", "FROM sessions s JOIN ranked r ON r.row_id = s.id LEFT JOIN");
     let mut stmt = conn.prepare(&format!(

@@ -126,7 +126,7 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
     }
     sql.execute_batch(
         "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
-         DROP INDEX sessions_marks; DROP INDEX sessions_order; ALTER TABLE sessions DROP COLUMN progress_to;",
+         DROP INDEX sessions_marks; DROP INDEX sessions_order; DROP INDEX sessions_zero; ALTER TABLE sessions DROP COLUMN progress_to;",
     )
     .unwrap();
     env.sql()
@@ -278,7 +278,7 @@ fn back_to_version_3(env: &TestEnv) {
     }
     sql.execute_batch(
         "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
-         DROP INDEX sessions_marks; DROP INDEX sessions_order;",
+         DROP INDEX sessions_marks; DROP INDEX sessions_order; DROP INDEX sessions_zero;",
     )
     .unwrap();
 }

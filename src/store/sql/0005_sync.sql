@@ -66,3 +66,5 @@ UPDATE sessions SET units = 0 WHERE progress_to IS NOT NULL;
 CREATE INDEX sessions_marks ON sessions(item_id, study_day, created_at, uuid) WHERE progress_to IS NOT NULL;
 -- Session numbers are ranks in this order, the same on every device.
 CREATE INDEX sessions_order ON sessions(study_day, coalesce(started_at, ''), uuid);
+-- Zero-minute sessions (progress marks) are few; day_totals counts the others.
+CREATE INDEX sessions_zero ON sessions(study_day) WHERE minutes = 0;
