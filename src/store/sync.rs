@@ -2,7 +2,7 @@
 //! capture triggers fill, batches for the server, and applying pulled
 //! changes by the merge rules of `sync::merge` (docs/sync.md).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use anyhow::{Context, Result, anyhow};
 use chrono::{DateTime, Utc};
@@ -379,6 +379,8 @@ pub fn apply(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize> {
     let Some(state) = state(conn)? else { return Err(anyhow!("sync is not set up")) };
+    // One statement per table and kind of write, reused for every record.
+    conn.set_prepared_statement_cache_capacity(64);
     conn.execute("UPDATE sync_state SET capture = 0", [])?;
     // The journal triggers attach row images to the newest change: give them
     // one of their own, dropped at the end.
@@ -387,6 +389,15 @@ pub fn apply(
     let mut fresh = 0;
     let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
     let mut newest = state.hlc;
+    // Records the log knew before this pull fold from the log; the others
+    // (all of them, on a first pull) from the pulled changes in memory.
+    let mut memory: HashMap<(String, String), Vec<Change>> = HashMap::new();
+    for batch in pulled {
+        for change in &batch.batch.changes {
+            memory.entry((change.table.clone(), change.record.clone())).or_default().push(change.clone());
+        }
+    }
+    let known = known_records(conn, memory.keys().map(|(_, record)| record.as_str()))?;
     {
         let mut insert = conn.prepare_cached(
             "INSERT OR IGNORE INTO sync_changes (hlc, idx, tbl, record, op, data, device, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -418,12 +429,46 @@ pub fn apply(
             )?;
         }
     }
-    materialize(conn, touched, progress)?;
+    materialize(conn, touched, &Known { memory, logged: known }, progress)?;
     let hlc = state.hlc.observe(newest, millis(now));
     conn.execute("DELETE FROM undo_log WHERE change_id = ?1", [journal])?;
     conn.execute("DELETE FROM changes WHERE id = ?1", [journal])?;
     conn.execute("UPDATE sync_state SET capture = 1, hlc = ?1", [hlc.to_string()])?;
     Ok(fresh)
+}
+
+/// Which of these records the log has changes of.
+fn known_records<'a>(conn: &Connection, records: impl Iterator<Item = &'a str>) -> Result<HashSet<String>> {
+    let records: Vec<&str> = records.collect();
+    let mut known = HashSet::new();
+    let mut stmt =
+        conn.prepare("SELECT DISTINCT record FROM sync_changes WHERE record IN (SELECT value FROM json_each(?1))")?;
+    for chunk in records.chunks(5000) {
+        let list = serde_json::to_string(chunk)?;
+        let rows = stmt.query_map([list], |r| r.get::<_, String>(0))?;
+        for row in rows {
+            known.insert(row?);
+        }
+    }
+    Ok(known)
+}
+
+/// Where a record's changes are: pulled ones in memory, and whether the log
+/// held any before the pull.
+struct Known {
+    memory: HashMap<(String, String), Vec<Change>>,
+    logged: HashSet<String>,
+}
+
+impl Known {
+    fn state(&self, conn: &Connection, table: &str, record: &str) -> Result<RecordState> {
+        if !self.logged.contains(record)
+            && let Some(changes) = self.memory.get(&(table.to_string(), record.to_string()))
+        {
+            return Ok(fold(changes).into_values().next().unwrap_or_default());
+        }
+        record_state(conn, table, record)
+    }
 }
 
 /// Every change of one record, folded.
@@ -439,6 +484,7 @@ fn record_state(conn: &Connection, table: &str, record: &str) -> Result<RecordSt
 fn materialize(
     conn: &Connection,
     mut touched: BTreeSet<(String, String)>,
+    known: &Known,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<()> {
     let total = touched.len();
@@ -452,7 +498,7 @@ fn materialize(
         let mut revived = Vec::new();
         for round in 0..rounds {
             for record in &records {
-                let state = record_state(conn, table, record)?;
+                let state = known.state(conn, table, record)?;
                 if write_record(conn, table, &columns, record, &state)? && round == 0 {
                     revived.push(record.clone());
                 }
@@ -505,7 +551,7 @@ fn write_record(conn: &Connection, table: &str, columns: &[Column], record: &str
     let existing = local_id(conn, table, record)?;
     let remove = |id: Option<i64>| -> Result<bool> {
         if let Some(id) = id {
-            conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([id])?;
         }
         Ok(false)
     };
@@ -548,7 +594,7 @@ fn write_record(conn: &Connection, table: &str, columns: &[Column], record: &str
             let sets: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("{n} = ?{}", i + 1)).collect();
             values.push(rusqlite::types::Value::Integer(id));
             let sql = format!("UPDATE OR IGNORE {table} SET {} WHERE id = ?{}", sets.join(", "), values.len());
-            conn.execute(&sql, rusqlite::params_from_iter(values))?;
+            conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
             Ok(false)
         }
         None => {
@@ -561,7 +607,7 @@ fn write_record(conn: &Connection, table: &str, columns: &[Column], record: &str
             // settlement of the same period) is kept once: the first here.
             let sql =
                 format!("INSERT OR IGNORE INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
-            Ok(conn.execute(&sql, rusqlite::params_from_iter(values))? > 0)
+            Ok(conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))? > 0)
         }
     }
 }
