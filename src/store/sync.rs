@@ -603,13 +603,46 @@ fn write_record(conn: &Connection, table: &str, columns: &[Column], record: &str
                 values.push(rusqlite::types::Value::Text(record.to_string()));
             }
             let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-            // A row another device made for the same day (a rest day, a
-            // settlement of the same period) is kept once: the first here.
             let sql =
                 format!("INSERT OR IGNORE INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
-            Ok(conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))? > 0)
+            let mut insert = conn.prepare_cached(&sql)?;
+            if insert.execute(rusqlite::params_from_iter(values.clone()))? > 0 {
+                return Ok(true);
+            }
+            // Another device made a row for the same day (a rest day) or
+            // period (a settlement): the one made first by the clock stays.
+            let Some(holder) = unique_holder(conn, table, &names, &values)? else { return Ok(false) };
+            let holder_created = record_state(conn, table, &holder.1)?.created();
+            if state.created().is_some_and(|mine| holder_created.is_none_or(|theirs| mine < theirs)) {
+                remove(Some(holder.0))?;
+                return Ok(insert.execute(rusqlite::params_from_iter(values))? > 0);
+            }
+            Ok(false)
         }
     }
+}
+
+/// The row (id, uuid) that holds the unique key a refused insert asked for.
+fn unique_holder(
+    conn: &Connection,
+    table: &str,
+    names: &[String],
+    values: &[rusqlite::types::Value],
+) -> Result<Option<(i64, String)>> {
+    let key: &[&str] = match table {
+        "rest_days" => &["day"],
+        "settlements" => &["pledge_id", "period_start"],
+        _ => return Ok(None),
+    };
+    let mut conditions = Vec::new();
+    let mut bound = Vec::new();
+    for column in key {
+        let Some(at) = names.iter().position(|n| n == column) else { return Ok(None) };
+        bound.push(values[at].clone());
+        conditions.push(format!("{column} = ?{}", bound.len()));
+    }
+    let sql = format!("SELECT id, uuid FROM {table} WHERE {}", conditions.join(" AND "));
+    Ok(conn.query_row(&sql, rusqlite::params_from_iter(bound), |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
 }
 
 /// Gives every item the slug the merge rules say (the earlier of two made

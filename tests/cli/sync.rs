@@ -517,3 +517,22 @@ fn a_sync_cut_anywhere_completes_on_the_next_run() {
     // Nothing lost, nothing twice.
     assert_eq!(export(&b)["sessions"].as_array().map(Vec::len), Some(120));
 }
+
+#[test]
+fn one_rest_day_made_on_two_devices_is_kept_once_the_same_everywhere() {
+    let Some(server) = server() else { return };
+    let a = server.device("2026-11-23T10:00:00Z");
+    let b = server.device("2026-11-23T09:00:00Z");
+    let key = server.first(&a);
+    server.join(&b, &key);
+    a.run(&["rest", "2026-11-25", "--reason", "travel", "-q"]).ok();
+    b.run(&["rest", "2026-11-25", "--reason", "exam", "-q"]).ok();
+    for env in [&a, &b, &a] {
+        sync(env);
+    }
+    let rest = export(&a)["rest_days"].clone();
+    assert_eq!(rest, export(&b)["rest_days"]);
+    // b's was made first by the clock (its clock is an hour behind).
+    assert_eq!(rest.as_array().map(Vec::len), Some(1));
+    assert_eq!(rest[0]["reason"], "exam");
+}
