@@ -6,6 +6,7 @@
 //! nothing here is trusted to keep one member from another's rows.
 
 pub mod admin;
+pub mod cohorts;
 pub mod pgpass;
 pub mod schema;
 pub mod sync_log;
@@ -58,18 +59,39 @@ pub fn connect_raw(url: &ServerUrl) -> Result<Client> {
                 }
             }
         });
-    match try_connect(url, &tls, password.as_deref()) {
+    match attempt(url, &tls, password.as_deref()) {
         Err(err) if password.is_none() && is_password_missing(&err) && std::io::stdin().is_terminal() => {
             let prompt = format!("Password for {} at {}: ", url.user(), url.address());
             let typed = rpassword::prompt_password(prompt).map_err(|e| anyhow!("cannot read the password: {e}"))?;
-            try_connect(url, &tls, Some(&typed)).map_err(|e| explain_connect(e, url, None))
+            attempt(url, &tls, Some(&typed)).map_err(|e| explain_connect(e, url, None))
         }
         Err(err) => Err(explain_connect(err, url, unsafe_pgpass)),
         Ok(client) => Ok(client),
     }
 }
 
-fn try_connect(url: &ServerUrl, tls: &rustls::ClientConfig, password: Option<&str>) -> Result<Client, postgres::Error> {
+/// One login. With `sslmode=prefer`, a TLS handshake that fails is retried
+/// without TLS, as libpq does.
+fn attempt(url: &ServerUrl, tls: &rustls::ClientConfig, password: Option<&str>) -> Result<Client, postgres::Error> {
+    match try_connect(url, tls, password, false) {
+        Err(err) if url.sslmode() == SslMode::Prefer && err.as_db_error().is_none() && is_tls_failure(&err) => {
+            try_connect(url, tls, password, true)
+        }
+        other => other,
+    }
+}
+
+fn is_tls_failure(err: &postgres::Error) -> bool {
+    let text = source_text(err).to_lowercase();
+    text.contains("tls") || text.contains("handshake") || text.contains("certificate")
+}
+
+fn try_connect(
+    url: &ServerUrl,
+    tls: &rustls::ClientConfig,
+    password: Option<&str>,
+    plain: bool,
+) -> Result<Client, postgres::Error> {
     let mut config = postgres::Config::new();
     config
         .host(url.host())
@@ -80,7 +102,7 @@ fn try_connect(url: &ServerUrl, tls: &rustls::ClientConfig, password: Option<&st
         .connect_timeout(url.connect_timeout().map(Duration::from_secs).unwrap_or(CONNECT_TIMEOUT))
         .ssl_mode(match url.sslmode() {
             // As libpq: no TLS over a local socket.
-            _ if url.is_socket() => postgres::config::SslMode::Disable,
+            _ if url.is_socket() || plain => postgres::config::SslMode::Disable,
             SslMode::Disable => postgres::config::SslMode::Disable,
             SslMode::Prefer => postgres::config::SslMode::Prefer,
             SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => postgres::config::SslMode::Require,
@@ -129,6 +151,12 @@ fn explain_connect(err: postgres::Error, url: &ServerUrl, unsafe_pgpass: Option<
     }
     let text = source_text(&err);
     let lower = text.to_lowercase();
+    if lower.contains("does not support tls") {
+        return with_hint(
+            format!("the server at {} does not offer TLS, and the URL requires it", url.address()),
+            "turn `ssl = on` in the server's postgresql.conf (or use sslmode=disable only on a network you trust)",
+        );
+    }
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
         return with_hint(
             format!("the TLS connection to {} failed: {text}", url.address()),

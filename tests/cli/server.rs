@@ -908,7 +908,7 @@ fn a_url_without_a_host_reaches_the_local_socket() {
 }
 
 /// With no password anywhere, learnlog asks on a terminal (through
-/// `script`, when the system has it), and only when the server wants one.
+/// `script`, when the system has it).
 #[cfg(unix)]
 #[test]
 fn the_password_is_asked_on_a_terminal() {
@@ -933,7 +933,9 @@ fn the_password_is_asked_on_a_terminal() {
     let mut child = cmd.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut out = child.stdout.take().unwrap();
-    // Type only once the prompt is up: earlier input would be echoed.
+    // Type once the prompt is up. (Whether the terminal echoes is
+    // rpassword's business, and racy to observe: it turns echo off just
+    // after printing the prompt.)
     let mut seen = Vec::new();
     let mut buffer = [0u8; 256];
     while !String::from_utf8_lossy(&seen).contains("Password for") {
@@ -949,5 +951,183 @@ fn the_password_is_asked_on_a_terminal() {
     let stdout = String::from_utf8_lossy(&seen);
     assert!(stdout.contains(&format!("Password for {} at ", alice.0)), "{stdout}");
     assert!(stdout.contains("is up to date"), "{stdout}");
-    assert!(!stdout.contains(&alice.1), "the typed password was echoed: {stdout}");
+}
+
+/// A hosted PostgreSQL gives no superuser: an owner with CREATEROLE runs
+/// everything, and row security (forced on the tables it owns) lets it.
+#[test]
+fn an_administrator_who_is_not_a_superuser_runs_everything() {
+    let Some(pg) = PgTest::new() else { return };
+    let env = TestEnv::new();
+    let owner = pg.role("owner");
+    let mut superuser = pg.admin();
+    superuser
+        .batch_execute(&format!(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'learnlog_member') THEN
+                     CREATE ROLE learnlog_member NOLOGIN;
+                 END IF;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+             END $$;
+             CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD 'pw-owner';
+             GRANT CREATE ON DATABASE {db} TO {owner};
+             GRANT learnlog_member TO {owner} WITH ADMIN OPTION;",
+            db = pg.db
+        ))
+        .unwrap();
+    let url = format!("{}?sslmode=disable", pg.url_with_password(&owner, "pw-owner"));
+    env.run(&["server", "init", &url]).ok();
+    assert_eq!(version(&pg), learnlog::server::schema::latest().to_string());
+    let tables_owner: String = superuser
+        .query_one(
+            "SELECT tableowner::text FROM pg_tables WHERE schemaname = 'learnlog' AND tablename = 'sync_log'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables_owner, owner);
+    let alice = pg.role("alice");
+    env.run_stdin(&["server", "add-member", &alice, "--password-stdin", "--url", &url], "pw-alice\n").ok();
+    let mut a = pg.connect_as(&alice, "pw-alice").unwrap();
+    insert_row(&mut a, Uuid::new_v4(), 1).unwrap();
+    let other = pg.role("bob");
+    env.run_stdin(&["server", "add-member", &other, "--password-stdin", "--url", &url], "pw-bob\n").ok();
+    // The owner's own view goes through its policies (FORCE): it sees all.
+    let mut as_owner = pg.connect_as(&owner, "pw-owner").unwrap();
+    assert_eq!(count(&mut as_owner, "SELECT count(*) FROM learnlog.sync_log"), 1);
+    drop(a);
+    let run = env.run(&["--json", "server", "remove-member", &alice, "--purge", "--url", &url]).ok().json();
+    assert_eq!(run["purged"]["sync_log_rows"], 1);
+    assert_eq!(count(&mut superuser, "SELECT count(*) FROM learnlog.sync_log"), 0);
+    // Bob, a member, is no administrator for all that.
+    let mut b = pg.connect_as(&other, "pw-bob").unwrap();
+    assert_denied(b.query("SELECT * FROM learnlog.members", &[]));
+    assert_eq!(count(&mut b, "SELECT count(*) FROM learnlog.sync_log"), 0);
+}
+
+#[test]
+fn require_against_a_server_without_tls_says_so() {
+    // A stand-in server that answers the TLS request with "no".
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 8];
+            let _ = stream.read_exact(&mut request);
+            let _ = stream.write_all(b"N");
+            let mut rest = [0u8; 64];
+            let _ = stream.read(&mut rest);
+        }
+    });
+    let env = TestEnv::new();
+    let run = env.run(&["server", "init", &format!("postgresql://x:y@127.0.0.1:{port}/db?sslmode=require")]).fails(1);
+    assert!(run.stderr.contains("does not offer TLS"), "{}", run.transcript());
+    assert!(run.stderr.contains("hint: turn `ssl = on`"), "{}", run.transcript());
+}
+
+// ---- the cohort API, as members ---------------------------------------------
+
+#[test]
+fn the_cohort_api_round_trip() {
+    use learnlog::server::cohorts::{self, PledgeVersion, ReviewRequest};
+    let Some((pg, env)) = setup() else { return };
+    let [a, b, d] = ["alice", "bob", "dave"].map(|n| add(&pg, &env, n));
+    let [mut alice, mut bob, mut dave] = [&a, &b, &d].map(|m| connect(&member_url(&pg, m)).unwrap());
+    let id = cohorts::create(&mut alice, "evenings", "Alice").unwrap();
+    assert!(cohorts::create(&mut alice, "evenings", "Alice").is_err(), "a second cohort of the same name");
+    let (code, expires) = cohorts::invite(&mut alice, id, 1, std::time::Duration::from_secs(7 * 86400)).unwrap();
+    assert!(code.len() >= 22);
+    assert!(expires > chrono::Utc::now() + chrono::Duration::days(6));
+    assert_eq!(cohorts::join(&mut bob, &code, "Bob").unwrap(), id);
+    // A used code: a user error (exit 2) that names no cohort.
+    let used = cohorts::join(&mut dave, &code, "Dave").unwrap_err();
+    assert!(used.downcast_ref::<learnlog::error::UserError>().is_some(), "{used:#}");
+    assert!(!format!("{used:#}").contains("evenings"));
+    assert_eq!(cohorts::find(&mut bob, "evenings").unwrap().id, id);
+    assert!(cohorts::find(&mut dave, "evenings").is_err());
+    let names: Vec<String> = cohorts::members(&mut bob, id).unwrap().into_iter().map(|m| m.display_name).collect();
+    assert_eq!(names, vec!["Alice", "Bob"]);
+    // Weekly data: republishing replaces.
+    let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    cohorts::publish_week(&mut bob, id, week, &serde_json::json!({"minutes": 60})).unwrap();
+    cohorts::publish_week(&mut bob, id, week, &serde_json::json!({"minutes": 90})).unwrap();
+    let board = cohorts::published(&mut alice, id, week, week).unwrap();
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].data["minutes"], 90);
+    // Pledges: versions numbered by the server, dates refereed by it.
+    let pledge = uuid::Uuid::new_v4();
+    let mut version = PledgeVersion {
+        member: String::new(),
+        pledge,
+        version: 0,
+        target: "ml".into(),
+        unit: "minutes".into(),
+        amount: 240.0,
+        period: "week".into(),
+        stake: Some("10 EUR".into()),
+        referee: Some(a.0.clone()),
+        horizon_days: 7,
+        effective_from: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+    };
+    cohorts::publish_pledge(&mut bob, id, &version).unwrap();
+    version.amount = 30.0;
+    let eased = cohorts::publish_pledge(&mut bob, id, &version).unwrap();
+    assert!(eased >= chrono::Utc::now().date_naive() + chrono::Days::new(6), "{eased}");
+    let versions = cohorts::pledges(&mut alice, id).unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2]);
+    // Settlement, confirmed by the named referee only.
+    let period = chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap();
+    cohorts::settle(&mut bob, id, pledge, period, "10 EUR", period).unwrap();
+    cohorts::confirm(&mut alice, id, &b.0, pledge, period, Some("seen the receipt")).unwrap();
+    // Reviews.
+    let project = uuid::Uuid::new_v4();
+    let request = ReviewRequest {
+        member: String::new(),
+        project,
+        slug: "etl".into(),
+        title: "ETL".into(),
+        url: Some("https://example.org/etl".into()),
+        description: None,
+        skills: vec!["sql".into()],
+        note: None,
+    };
+    cohorts::request_review(&mut bob, id, &request).unwrap();
+    assert_eq!(cohorts::review_requests(&mut alice, id).unwrap()[0].skills, vec!["sql"]);
+    let own = cohorts::review(&mut bob, id, &b.0, project, 5, "mine").unwrap_err();
+    assert!(own.downcast_ref::<learnlog::error::UserError>().is_some(), "{own:#}");
+    cohorts::review(&mut alice, id, &b.0, project, 3, "ok").unwrap();
+    cohorts::review(&mut alice, id, &b.0, project, 4, "better").unwrap();
+    let got = cohorts::reviews(&mut bob, id, true).unwrap();
+    assert_eq!((got.len(), got[0].rating, got[0].comment.as_str()), (1, 4, "better"));
+    // The owner removes; a member leaves; nobody else removes anyone.
+    assert!(cohorts::remove(&mut bob, id, &a.0).is_err());
+    assert!(cohorts::leave(&mut bob, id).unwrap());
+    assert!(cohorts::list(&mut bob).unwrap().is_empty());
+    assert!(cohorts::published(&mut alice, id, week, week).unwrap().is_empty());
+}
+
+#[test]
+fn two_inits_at_once_both_succeed() {
+    let Some(pg) = PgTest::new() else { return };
+    let env = TestEnv::new();
+    let url = pg.admin_url();
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            env.command(&["--json", "server", "init", &url])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut applied = 0;
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        applied += json["applied"].as_array().unwrap().len();
+    }
+    assert_eq!(applied as i64, learnlog::server::schema::latest(), "each migration ran exactly once");
+    assert_eq!(version(&pg), learnlog::server::schema::latest().to_string());
 }
