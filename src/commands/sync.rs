@@ -242,6 +242,16 @@ fn sync(ctx: &mut Ctx) -> Result<()> {
             format!("run `learnlog sync setup URL` to sync as {owner}"),
         ));
     }
+    // A key file that is not the learner's key would push rows no other
+    // device can open: check it before anything goes up.
+    if let Some((nonce, sealed)) = remote.key_check()?
+        && !seal::key_matches(&key, &owner, &nonce, &sealed)
+    {
+        return Err(user_hint(
+            format!("the key in {} is not the one {owner}'s devices sync with", key_file.display()),
+            "learnlog sync setup URL --key KEY (the recovery key the first device printed)",
+        ));
+    }
     let server_time = remote.server_time()?;
     let skew = (now - server_time).num_seconds();
     let mut warnings = Vec::new();

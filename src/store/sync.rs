@@ -404,9 +404,8 @@ pub fn apply(
         )?;
         for batch in pulled {
             for change in &batch.batch.changes {
-                if !SYNCED.contains(&change.table.as_str()) {
-                    continue;
-                }
+                // A table this learnlog does not know (a newer device's) is
+                // kept in the log, not applied.
                 let data = if change.op == Op::Delete { None } else { Some(serde_json::to_string(&change.fields)?) };
                 fresh += insert.execute(params![
                     change.hlc.to_string(),

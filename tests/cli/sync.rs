@@ -186,6 +186,13 @@ fn a_wrong_key_is_refused_before_anything_is_uploaded() {
     let rows: i64 = server.pg.admin().query_one("SELECT count(*) FROM learnlog.sync_log", &[]).unwrap().get(0);
     assert_eq!(rows, 0);
     b.run(&["sync"]).fails(2);
+    // A key file changed behind sync's back is refused before the push.
+    std::fs::write(a.db_path().with_extension("sync-key"), format!("{wrong}\n")).unwrap();
+    a.run(&["checkin", "30m", "-q"]).ok();
+    let run = a.run(&["sync"]).fails(2);
+    assert!(run.stderr.contains("--key"), "{}", run.stderr);
+    let rows: i64 = server.pg.admin().query_one("SELECT count(*) FROM learnlog.sync_log", &[]).unwrap().get(0);
+    assert_eq!(rows, 0);
 }
 
 #[test]
