@@ -329,10 +329,13 @@ fn push(
     let last = db.sync_write(|conn| {
         store::sync::number_pending(conn, CHANGES_PER_BATCH, now, &mut || Ok(random::<NONCE_BYTES>()?.to_vec()))
     })?;
-    // From what the server holds: after a reset or a restore from an old
-    // backup, that is less than this device pushed, and the rest goes again.
-    let first = server_head + 1;
-    let total = (last - server_head).max(0) as usize;
+    // From what both the server and this device know was pushed: after a
+    // reset or a restore from an old backup, the server holds less, and the
+    // rest goes again; when it holds more than was confirmed here, those
+    // batches go again too, and the server tells the same rows (a lost
+    // confirmation) from other ones (a copy of this database).
+    let first = server_head.min(state.pushed_seq) + 1;
+    let total = (last - first + 1).max(0) as usize;
     let mut progress = progress_line(ctx, "pushing", total);
     let db = ctx.write_db()?;
     let mut pushed = 0;
@@ -360,8 +363,7 @@ fn push(
     }
     progress.finish();
     // What a re-push sent again is not news to the learner: count only the new.
-    let repushed =
-        if server_head < state.pushed_seq { count_changes(db, server_head + 1, state.pushed_seq)? } else { 0 };
+    let repushed = if first <= state.pushed_seq { count_changes(db, first, state.pushed_seq)? } else { 0 };
     Ok(pushed.saturating_sub(repushed))
 }
 

@@ -216,10 +216,14 @@ pub fn set_owner(conn: &Connection, owner: &str) -> Result<()> {
 pub fn new_device(conn: &Connection, device: Uuid) -> Result<()> {
     let Some(old) = state(conn)? else { return Err(anyhow!("sync is not set up")) };
     let old_text = old.device.to_string();
+    // What the server confirmed under the old id is that device's; batches
+    // numbered but never confirmed (a push refused as a conflict) go out
+    // again under the new id.
     conn.execute(
-        "UPDATE sync_changes SET device = ?1, idx = id WHERE device IS NULL AND seq IS NOT NULL",
-        [&old_text],
+        "UPDATE sync_changes SET device = ?1, idx = id WHERE device IS NULL AND seq <= ?2",
+        params![old_text, old.pushed_seq],
     )?;
+    conn.execute("UPDATE sync_changes SET seq = NULL WHERE device IS NULL", [])?;
     if old.pushed_seq > 0 {
         conn.execute(
             "INSERT INTO sync_cursors (device, seq) VALUES (?1, ?2)
@@ -717,5 +721,70 @@ mod tests {
             stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
         };
         assert!(hlcs[0] < hlcs[1], "each transaction moves the clock: {hlcs:?}");
+    }
+
+    fn add_course(db: &mut Db, uuid: &str, slug: &str, at: DateTime<Utc>) {
+        db.write("add", at, |c| {
+            c.execute(
+                "INSERT INTO items (uuid, kind, slug, title, status, created_at, updated_at)
+                 VALUES (?1, 'course', ?2, 'T', 'active', 'x', 'x')",
+                params![uuid, slug],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    fn checkin(db: &mut Db, uuid: &str, course: &str, at: DateTime<Utc>) {
+        db.write("checkin", at, |c| {
+            c.execute(
+                "INSERT INTO sessions (uuid, item_id, study_day, utc_offset, minutes, created_at, updated_at)
+                 VALUES (?1, (SELECT id FROM items WHERE uuid = ?2), '2026-11-29', 0, 30, 'x', 'x')",
+                params![uuid, course],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    /// This device's batches as another device pulls them.
+    fn outgoing(db: &mut Db, device: Uuid) -> Vec<Pulled> {
+        let last = db.sync_write(|c| number_pending(c, 2, now(), &mut || Ok(vec![0; 24]))).unwrap();
+        (1..=last).map(|seq| Pulled { device, seq, batch: batch(db.conn(), seq).unwrap().unwrap().0 }).collect()
+    }
+
+    fn rows(db: &Db) -> Vec<(String, String, i64)> {
+        let mut stmt = db
+            .conn()
+            .prepare(
+                "SELECT s.uuid, i.slug, s.minutes FROM sessions s JOIN items i ON i.id = s.item_id ORDER BY s.uuid",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn a_check_in_captures_one_row_and_applying_twice_changes_nothing() {
+        let (da, db_) = (Uuid::from_bytes([1; 16]), Uuid::from_bytes([2; 16]));
+        let mut a = Db::empty().unwrap();
+        let mut b = Db::empty().unwrap();
+        enable(a.conn(), da, "ana", now()).unwrap();
+        enable(b.conn(), db_, "ana", now()).unwrap();
+        add_course(&mut a, "c1", "ml", now());
+        checkin(&mut a, "s1", "c1", now());
+        assert_eq!(pending(a.conn()).unwrap(), 2, "one change per row written");
+        // b made a course with the same slug, later by the clock.
+        add_course(&mut b, "c2", "ml", now() + chrono::Duration::minutes(1));
+        let pulled = outgoing(&mut a, da);
+        for _ in 0..2 {
+            b.sync_write(|c| apply(c, &pulled, now(), &mut |_, _| {})).unwrap();
+        }
+        assert_eq!(rows(&b), [("s1".to_string(), "ml".to_string(), 30)]);
+        let slug: String = b.conn().query_row("SELECT slug FROM items WHERE uuid = 'c2'", [], |r| r.get(0)).unwrap();
+        assert_eq!(slug, "ml-2");
+        assert_eq!(pending(b.conn()).unwrap(), 1, "applying captures nothing");
+        let journal: i64 = b.conn().query_row("SELECT count(*) FROM undo_log", [], |r| r.get(0)).unwrap();
+        let own: i64 = b.conn().query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).unwrap();
+        assert_eq!((journal, own), (1, 1), "undo still reverses only b's own change");
     }
 }

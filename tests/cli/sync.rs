@@ -543,3 +543,43 @@ fn one_rest_day_made_on_two_devices_is_kept_once_the_same_everywhere() {
     assert_eq!(rest.as_array().map(Vec::len), Some(1));
     assert_eq!(rest[0]["reason"], "exam");
 }
+
+#[test]
+fn a_device_whose_push_conflicts_keeps_its_own_changes_after_new_device() {
+    let Some(server) = server() else { return };
+    let a = server.device("2026-11-23T10:00:00Z");
+    a.run(&["add", "course", "Rust Book", "-q"]).ok();
+    let key = server.first(&a);
+    sync(&a);
+    let copy = server.device("2026-11-23T11:00:00Z");
+    for (from, to) in [
+        (a.db_path(), copy.db_path()),
+        (a.config_path(), copy.config_path()),
+        (a.db_path().with_extension("sync-key"), copy.db_path().with_extension("sync-key")),
+    ] {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+    // The original numbers its next batch, and its push is cut (as if): the
+    // copy then pushes its own batch under that number, and the original's
+    // push is refused as a conflict.
+    a.run(&["checkin", "rust-book", "20m", "-q"]).ok();
+    a.sql()
+        .execute_batch(
+            "UPDATE sync_changes SET seq = 2 WHERE device IS NULL AND seq IS NULL;
+             INSERT INTO sync_batches (seq, nonce, sent_at_ms) VALUES (2, zeroblob(24), 0);",
+        )
+        .unwrap();
+    copy.run(&["checkin", "rust-book", "35m", "-q"]).ok();
+    sync(&copy);
+    let run = a.run(&["sync"]).fails(2);
+    assert!(run.stderr.contains("--new-device"), "{}", run.stderr);
+    a.run(&["sync", "setup", &server.url, "--key", &key, "--new-device"]).ok();
+    sync(&a);
+    sync(&copy);
+    assert_eq!(export(&a), export(&copy));
+    let minutes: Vec<i64> =
+        export(&a)["sessions"].as_array().unwrap().iter().map(|s| s["minutes"].as_i64().unwrap()).collect();
+    assert_eq!(minutes.len(), 2, "{minutes:?}");
+    assert!(minutes.contains(&35) && minutes.contains(&20), "{minutes:?}");
+}
