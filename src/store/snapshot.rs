@@ -100,8 +100,8 @@ pub fn for_each_session(
 ) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at,
-                amended_at, prior_study_day, prior_item_id, prior_minutes, prior_units
-         FROM sessions ORDER BY study_day, id",
+                amended_at, prior_study_day, prior_item_id, prior_minutes, prior_units, progress_to
+         FROM sessions ORDER BY study_day, coalesce(started_at, ''), uuid",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -128,6 +128,7 @@ pub fn for_each_session(
                 }),
                 None => None,
             },
+            progress_to: r.get(16)?,
         })?;
     }
     Ok(())
@@ -176,6 +177,8 @@ struct StoredSession<'a> {
     minutes: i64,
     units: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    progress_to: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     level: Option<&'a str>,
@@ -206,8 +209,8 @@ fn for_each_stored_session(
 ) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at,
-                amended_at, prior_study_day, prior_item_id, prior_minutes, prior_units
-         FROM sessions ORDER BY study_day, id",
+                amended_at, prior_study_day, prior_item_id, prior_minutes, prior_units, progress_to
+         FROM sessions ORDER BY study_day, coalesce(started_at, ''), uuid",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -233,6 +236,7 @@ fn for_each_stored_session(
             utc_offset: r.get(4)?,
             minutes: r.get(5)?,
             units: r.get(6)?,
+            progress_to: r.get(16)?,
             note: optional(7)?,
             level: optional(8)?,
             created_at: text(9)?,
@@ -572,6 +576,8 @@ fn merge_session(conn: &Connection, r: &SessionRecord, index: &ItemIndex) -> Res
         utc_offset: r.utc_offset,
         minutes: r.minutes,
         units: r.units,
+        progress_to: r.progress_to,
+        number: 0,
         note: r.note.clone(),
         level: r.level.clone(),
         created_at: r.created_at,
@@ -822,6 +828,10 @@ mod tests {
                          '2026-03-02T09:00:00Z'),
                         ('a0000000-0000-4000-8000-000000000002', NULL, '2026-03-02', NULL, -18000, 30, 0, NULL,
                          NULL, '2026-03-04T10:00:00Z', '2026-03-04T10:00:00Z');
+             INSERT INTO sessions (uuid, item_id, study_day, utc_offset, minutes, units, progress_to, created_at,
+                                   updated_at)
+                 VALUES ('a0000000-0000-4000-8000-000000000003', 7, '2026-03-03', 0, 0, 0, 5,
+                         '2026-03-03T10:00:00Z', '2026-03-03T10:00:00Z');
              UPDATE sessions SET amended_at = '2026-03-05T10:00:00Z', prior_study_day = '2026-03-01',
                                  prior_item_id = 7, prior_minutes = 20, prior_units = 1
                  WHERE uuid = 'a0000000-0000-4000-8000-000000000002';",
@@ -840,7 +850,7 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed.len(), 3);
         assert_eq!(stored, parsed);
     }
 }

@@ -23,4 +23,5 @@ mod reliability;
 mod report;
 mod server;
 mod streaks;
+mod sync;
 mod widths;
