@@ -46,7 +46,7 @@ const ORDER: &str = "study_day, coalesce(started_at, ''), uuid";
 const SELECT: &str = "SELECT s.id, s.uuid, i.slug, s.item_id, s.study_day, s.started_at, s.utc_offset, s.minutes,
     s.units, s.note, s.level, s.created_at, s.updated_at, s.progress_to,
     (SELECT coalesce(sum(sessions), 0) FROM day_totals WHERE study_day < s.study_day)
-    + (SELECT count(*) FROM sessions z WHERE z.minutes = 0 AND z.study_day < s.study_day)
+    + (SELECT count(*) FROM sessions z INDEXED BY sessions_zero WHERE z.minutes = 0 AND z.study_day < s.study_day)
     + (SELECT count(*) FROM sessions o WHERE o.study_day = s.study_day
        AND (coalesce(o.started_at, ''), o.uuid) < (coalesce(s.started_at, ''), s.uuid)) + 1
     FROM sessions s LEFT JOIN items i ON i.id = s.item_id";
