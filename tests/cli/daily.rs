@@ -538,3 +538,21 @@ fn rest_days_are_declared_for_today_or_later_and_listed() {
     let all = env.run_at("2026-12-01T12:00:00Z", &["list", "rest", "--all", "--json"]).ok().json();
     assert_eq!(all.as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn session_numbers_follow_day_then_start_whatever_the_order_of_logging() {
+    let env = TestEnv::new();
+    env.run(&["checkin", "30m", "--date", "2026-11-20", "--at", "21:00", "-q"]).ok();
+    env.run(&["checkin", "20m", "--date", "2026-11-18", "-q"]).ok();
+    env.run(&["checkin", "40m", "--date", "2026-11-20", "--at", "08:00", "-q"]).ok();
+    assert_eq!(env.run(&["checkin", "10m"]).ok().stdout, "Logged 10m for 2026-11-23 (session #4).\n");
+    let latest = env.run(&["list", "sessions", "--limit", "3", "--json"]).ok().json();
+    let shown: Vec<(i64, i64)> = latest
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_i64().unwrap(), s["minutes"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(shown, [(2, 40), (3, 30), (4, 10)]);
+    assert_eq!(env.run(&["show", "session", "1", "--json"]).ok().json()["study_day"], "2026-11-18");
+}
