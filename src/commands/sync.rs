@@ -14,6 +14,7 @@ use crate::Ctx;
 use crate::cli::{SyncAction, SyncArgs, SyncSetupArgs};
 use crate::error::{EnvHint, user_hint};
 use crate::server;
+use crate::server::sync_log::LogRow;
 use crate::store;
 use crate::store::sync::Pulled;
 use crate::sync::change::Batch;
@@ -37,14 +38,7 @@ pub fn run(ctx: &mut Ctx, args: &SyncArgs) -> Result<()> {
 
 // ---- the server, as this command uses it --------------------------------------
 
-/// A row of the server's log.
-struct Row {
-    device: Uuid,
-    seq: i64,
-    nonce: Vec<u8>,
-    sealed: Vec<u8>,
-}
-
+/// A connection to the server, with the calls sync makes.
 struct Remote {
     client: postgres::Client,
 }
@@ -68,20 +62,15 @@ impl Remote {
     }
 
     /// Sends rows; `Some(seq)` when the server holds other content at a seq.
-    fn push(&mut self, rows: Vec<Row>) -> Result<Option<i64>> {
-        let rows: Vec<server::sync_log::LogRow> = rows
-            .into_iter()
-            .map(|r| server::sync_log::LogRow { device: r.device, seq: r.seq, nonce: r.nonce, sealed: r.sealed })
-            .collect();
-        match server::sync_log::push(&mut self.client, &rows)? {
+    fn push(&mut self, rows: &[LogRow]) -> Result<Option<i64>> {
+        match server::sync_log::push(&mut self.client, rows)? {
             server::sync_log::PushOutcome::Conflict { seq } => Ok(Some(seq)),
             _ => Ok(None),
         }
     }
 
-    fn pull(&mut self, device: Uuid, after: i64) -> Result<Vec<Row>> {
-        let rows = server::sync_log::pull(&mut self.client, device, after, ROWS_PER_CALL as i64)?;
-        Ok(rows.into_iter().map(|r| Row { device: r.device, seq: r.seq, nonce: r.nonce, sealed: r.sealed }).collect())
+    fn pull(&mut self, device: Uuid, after: i64) -> Result<Vec<LogRow>> {
+        server::sync_log::pull(&mut self.client, device, after, ROWS_PER_CALL as i64)
     }
 
     fn key_check(&mut self) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
@@ -351,11 +340,11 @@ fn push(
                     &batch.to_bytes()?,
                 );
                 pushed += batch.changes.len();
-                rows.push(Row { device: state.device, seq, nonce, sealed });
+                rows.push(LogRow { device: state.device, seq, nonce, sealed });
             }
             seq += 1;
         }
-        if remote.push(rows)?.is_some() {
+        if remote.push(&rows)?.is_some() {
             return Err(copied_database());
         }
         db.sync_write(|conn| store::sync::set_pushed(conn, seq - 1))?;

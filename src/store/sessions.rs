@@ -46,7 +46,7 @@ const ORDER: &str = "study_day, coalesce(started_at, ''), uuid";
 const SELECT: &str = "SELECT s.id, s.uuid, i.slug, s.item_id, s.study_day, s.started_at, s.utc_offset, s.minutes,
     s.units, s.note, s.level, s.created_at, s.updated_at, s.progress_to,
     (SELECT coalesce(sum(sessions), 0) FROM day_totals WHERE study_day < s.study_day)
-    + (SELECT count(*) FROM sessions z WHERE z.minutes = 0 AND z.study_day < s.study_day)
+    + (SELECT count(*) FROM sessions z INDEXED BY sessions_zero WHERE z.minutes = 0 AND z.study_day < s.study_day)
     + (SELECT count(*) FROM sessions o WHERE o.study_day = s.study_day
        AND (coalesce(o.started_at, ''), o.uuid) < (coalesce(s.started_at, ''), s.uuid)) + 1
     FROM sessions s LEFT JOIN items i ON i.id = s.item_id";
@@ -146,9 +146,37 @@ pub fn by_uuid(conn: &Connection, uuid: &str) -> Result<Option<Session>> {
 }
 
 /// Sessions in a scope from `since` on, the latest `limit` of them, in
-/// number order. Numbers are ranks over every session (one pass over the
-/// `sessions_order` index).
+/// number order.
 pub fn list(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: Option<usize>) -> Result<Vec<Session>> {
+    let limit = limit.map(|l| l as i64).unwrap_or(-1);
+    if *scope != Scope::All {
+        return list_ranked(conn, scope, since, limit);
+    }
+    // Every session from a day on, the latest of them: a run of consecutive
+    // numbers, read backwards along the `sessions_order` index and numbered
+    // from the first one's number.
+    let number_at = SELECT.find("(SELECT coalesce(sum(sessions)").unwrap_or(0);
+    let number_end = SELECT.find("FROM sessions s LEFT JOIN").unwrap_or(SELECT.len());
+    let select = format!("{}0\n    {}", &SELECT[..number_at], &SELECT[number_end..]);
+    let mut stmt = conn.prepare(&format!(
+        "{select} WHERE (?1 IS NULL OR s.study_day >= ?1)
+         ORDER BY s.study_day DESC, coalesce(s.started_at, '') DESC, s.uuid DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![since.map(date_text), limit], from_row)?;
+    let mut sessions: Vec<Session> = rows.collect::<rusqlite::Result<_>>()?;
+    sessions.reverse();
+    let first = match sessions.first() {
+        Some(first) => number_of(conn, first.id)?.unwrap_or(1),
+        None => return Ok(sessions),
+    };
+    for (offset, session) in sessions.iter_mut().enumerate() {
+        session.number = first + offset as i64;
+    }
+    Ok(sessions)
+}
+
+/// Sessions of some items: numbered by one pass over every session.
+fn list_ranked(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: i64) -> Result<Vec<Session>> {
     let number_at = SELECT.find("(SELECT coalesce(sum(sessions)").unwrap_or(0);
     let number_end = SELECT.find("FROM sessions s LEFT JOIN").unwrap_or(SELECT.len());
     let select = format!("{}r.number\n    {}", &SELECT[..number_at], &SELECT[number_end..]);
@@ -160,7 +188,6 @@ pub fn list(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: O
            AND (?2 IS NULL OR s.study_day >= ?2) ORDER BY r.number DESC LIMIT ?3)
          ORDER BY 15"
     ))?;
-    let limit = limit.map(|l| l as i64).unwrap_or(-1);
     let rows = stmt.query_map(params![scope.param(), since.map(date_text), limit], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

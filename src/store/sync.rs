@@ -240,9 +240,14 @@ pub fn new_device(conn: &Connection, device: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// Local changes not yet put in a batch.
+/// Local changes the server has not confirmed yet.
 pub fn pending(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM sync_changes WHERE device IS NULL AND seq IS NULL", [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sync_changes
+         WHERE device IS NULL AND (seq IS NULL OR seq > (SELECT pushed_seq FROM sync_state))",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 // ---- batches ------------------------------------------------------------------

@@ -550,3 +550,21 @@ fn undo_of_a_removed_progress_mark_brings_back_its_value() {
     env.run(&["undo", "-q"]).ok();
     assert_eq!(env.run(&["show", "rust", "--json"]).ok().json()["units_done"], 4);
 }
+
+#[test]
+fn session_numbers_follow_day_then_start_whatever_the_order_of_logging() {
+    let env = TestEnv::new();
+    env.run(&["checkin", "30m", "--date", "2026-11-20", "--at", "21:00", "-q"]).ok();
+    env.run(&["checkin", "20m", "--date", "2026-11-18", "-q"]).ok();
+    env.run(&["checkin", "40m", "--date", "2026-11-20", "--at", "08:00", "-q"]).ok();
+    assert_eq!(env.run(&["checkin", "10m"]).ok().stdout, "Logged 10m for 2026-11-23 (session #4).\n");
+    let latest = env.run(&["list", "sessions", "--limit", "3", "--json"]).ok().json();
+    let shown: Vec<(i64, i64)> = latest
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_i64().unwrap(), s["minutes"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(shown, [(2, 40), (3, 30), (4, 10)]);
+    assert_eq!(env.run(&["show", "session", "1", "--json"]).ok().json()["study_day"], "2026-11-18");
+}

@@ -85,6 +85,16 @@ fn two_devices_end_with_one_record() {
     laptop.run(&["add", "course", "Machine Learning", "--units", "10", "-q"]).ok();
     laptop.run(&["checkin", "machine-learning", "45m", "--note", "gradient descent", "-q"]).ok();
     let key = server.first(&laptop);
+    // The key sits beside the database, readable by its owner only.
+    let key_file = laptop.db_path().with_extension("sync-key");
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap().trim(), key);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let config = std::fs::read_to_string(laptop.config_path()).unwrap();
+    assert!(config.contains("[sync]") && config.contains(&server.url), "{config}");
     let first = sync(&laptop);
     assert_eq!((first["pushed"].as_u64(), first["pulled"].as_u64()), (Some(2), Some(0)));
 
