@@ -28,6 +28,22 @@ pub struct Config {
     pub grace_days: i64,
     pub streak: StreakConfig,
     pub remind: RemindConfig,
+    #[serde(skip_serializing_if = "SyncConfig::is_empty")]
+    pub sync: SyncConfig,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// The server this device syncs with (`learnlog sync setup` writes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl SyncConfig {
+    fn is_empty(&self) -> bool {
+        self.url.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +78,7 @@ impl Default for Config {
             grace_days: 1,
             streak: StreakConfig::default(),
             remind: RemindConfig::default(),
+            sync: SyncConfig::default(),
         }
     }
 }
@@ -200,6 +217,28 @@ impl Settings {
             rest_weekdays: self.rest_weekdays.clone(),
         }
     }
+}
+
+/// Writes `[sync] url` into the config file, keeping the rest of it.
+pub fn set_sync_url(path: &Path, url: &str) -> Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(err).with_context(|| format!("cannot read config file {}", path.display())),
+    };
+    let mut document: toml::Table =
+        toml::from_str(&text).map_err(|e| user(format!("invalid config file {}: {e}", path.display())))?;
+    let sync = document
+        .entry("sync")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        .as_table_mut()
+        .ok_or_else(|| user(format!("invalid config file {}: `sync` is not a table", path.display())))?;
+    sync.insert("url".into(), toml::Value::String(url.to_string()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, toml::to_string(&document)?)
+        .with_context(|| format!("cannot write config file {}", path.display()))
 }
 
 /// ` (line N: the line)` for a parse error, so that a wrong value names its key.

@@ -108,7 +108,7 @@ pub fn session_number(text: Option<&str>) -> Result<i64> {
 
 /// A session by number, or a clear error.
 pub fn find_session(conn: &Connection, number: i64) -> Result<crate::domain::records::Session> {
-    store::sessions::get(conn, number)?
+    store::sessions::by_number(conn, number)?
         .ok_or_else(|| user_hint(format!("no session #{number}"), "see `learnlog list sessions` for the numbers"))
 }
 

@@ -174,6 +174,8 @@ impl Sample<'_> {
             utc_offset: 0,
             minutes,
             units,
+            progress_to: None,
+            number: 0,
             note: None,
             level,
             created_at: self.now,

@@ -24,6 +24,7 @@ pub mod server;
 pub mod show;
 pub mod status;
 pub mod streak;
+pub mod sync;
 pub mod undo;
 
 use std::process::ExitCode;
@@ -64,6 +65,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Import(args) => import::run(ctx, &args)?,
         Command::Backup(args) => backup::run(ctx, &args)?,
         Command::Portfolio(args) => show(ctx, |ctx| portfolio::run(ctx, &args))?,
+        Command::Sync(args) => sync::run(ctx, &args)?,
         Command::Server(cmd) => server::run(ctx, cmd)?,
         Command::Completions(_) | Command::Man => {}
     }
