@@ -28,6 +28,22 @@ pub struct Config {
     pub grace_days: i64,
     pub streak: StreakConfig,
     pub remind: RemindConfig,
+    #[serde(skip_serializing_if = "SyncConfig::is_empty")]
+    pub sync: SyncConfig,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// The server this device syncs with (`learnlog sync setup` writes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl SyncConfig {
+    fn is_empty(&self) -> bool {
+        self.url.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +78,7 @@ impl Default for Config {
             grace_days: 1,
             streak: StreakConfig::default(),
             remind: RemindConfig::default(),
+            sync: SyncConfig::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `Db::write` runs a change in one `BEGIN IMMEDIATE` transaction and
 //! journals it for `undo`.
 
+pub mod cohorts;
 pub mod items;
 pub mod pledges;
 pub mod rest;
@@ -24,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0002_started_index.sql"),
     include_str!("sql/0003_day_totals.sql"),
     include_str!("sql/0004_commitments.sql"),
+    include_str!("sql/0006_cohort_cache.sql"),
 ];
 
 /// How long a writer waits for another one before giving up.

@@ -1,0 +1,23 @@
+-- Cohorts (SYNC.md §3): what this learner chose to share, and the reviews
+-- their projects received, kept so that `portfolio` works offline.
+
+-- One row per shared target (a course, project or goal slug, or `all`) per
+-- cohort. Nothing is published for a cohort without a row here.
+CREATE TABLE cohort_shares (
+    cohort TEXT NOT NULL,        -- the server's cohort id (uuid)
+    cohort_name TEXT NOT NULL,
+    target TEXT NOT NULL,        -- an item's uuid, or `all`
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (cohort, target)
+);
+
+-- Reviews of this learner's projects, as last fetched from the server.
+CREATE TABLE review_cache (
+    project TEXT NOT NULL,       -- the project's uuid
+    cohort TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    comment TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (project, cohort, reviewer)
+);
