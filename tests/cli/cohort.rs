@@ -1,0 +1,214 @@
+//! Cohorts and peer review (SYNC.md §3) against a real PostgreSQL: four
+//! learners, each with their own database file and clock, and their own
+//! member login. Without LEARNLOG_TEST_PG_URL these return early (and fail
+//! under CI=true).
+
+use crate::common::TestEnv;
+use crate::common::pg::PgTest;
+
+struct Learner {
+    env: TestEnv,
+}
+
+impl Learner {
+    fn run(&self, now: &str, args: &[&str]) -> crate::common::Run {
+        self.env.run_at(now, args)
+    }
+}
+
+/// A member login NAME_<suffix> and a learner whose config points at it.
+fn learner(pg: &PgTest, admin: &TestEnv, name: &str) -> Learner {
+    let role = pg.role(name);
+    let password = format!("pw-{name}-{}", pg.suffix);
+    admin
+        .run_stdin(
+            &["server", "add-member", &role, "--password-stdin", "--url", &pg.admin_url()],
+            &format!("{password}\n"),
+        )
+        .ok();
+    let env = TestEnv::new();
+    let url = format!("{}?sslmode=disable", pg.url_with_password(&role, &password));
+    env.write_config(&format!("[sync]\nurl = \"{url}\"\n"));
+    Learner { env }
+}
+
+fn setup() -> Option<(PgTest, TestEnv)> {
+    let pg = PgTest::new()?;
+    let admin = TestEnv::new();
+    admin.run(&["server", "init", &pg.admin_url()]).ok();
+    Some((pg, admin))
+}
+
+fn invite(l: &Learner, now: &str, cohort: &str) -> String {
+    let run = l.run(now, &["--json", "cohort", "invite", cohort]).ok();
+    run.json()["code"].as_str().unwrap().to_string()
+}
+
+fn member<'a>(board: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    board["members"].as_array().unwrap().iter().find(|m| m["name"] == name).unwrap_or_else(|| panic!("{name}: {board}"))
+}
+
+const W1: &str = "2026-11-02T20:00:00Z";
+const W2: &str = "2026-11-10T20:00:00Z";
+const W3: &str = "2026-11-20T20:00:00Z";
+
+#[test]
+fn a_cohort_studies_together() {
+    let Some((pg, admin)) = setup() else { return };
+    let alice = learner(&pg, &admin, "alice");
+    let bob = learner(&pg, &admin, "bob");
+    let carol = learner(&pg, &admin, "carol");
+    let eve = learner(&pg, &admin, "eve");
+
+    alice.run(W1, &["cohort", "create", "evenings", "--as", "Alice"]).ok();
+    let code = invite(&alice, W1, "evenings");
+    assert!(code.len() >= 22, "{code}");
+    bob.run(W1, &["cohort", "join", &code, "--as", "Bob"]).ok();
+    // A used code, an unknown one and an expired one get the same refusal.
+    let used = eve.run(W1, &["cohort", "join", &code]).fails(2);
+    let unknown = eve.run(W1, &["cohort", "join", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]).fails(2);
+    assert_eq!(used.stderr, unknown.stderr);
+    let late_code = invite(&alice, W1, "evenings");
+    pg.admin().execute("UPDATE learnlog.invites SET expires_at = now() - interval '1 minute'", &[]).unwrap();
+    let expired = eve.run(W1, &["cohort", "join", &late_code]).fails(2);
+    assert_eq!(expired.stderr, used.stderr);
+    assert!(!used.stderr.contains("evenings"), "{}", used.stderr);
+    let code = invite(&alice, W1, "evenings");
+    carol.run(W1, &["cohort", "join", &code, "--as", "Carol"]).ok();
+
+    // Alice pledges 120 minutes a week, refereed by Bob, and shares it.
+    alice.run(W1, &["add", "course", "Machine Learning", "--slug", "ml", "--units", "10"]).ok();
+    alice
+        .run(W1, &["pledge", "ml", "120m/week", "--stake", "5 EUR", "--referee", &format!("@{}", pg.role("bob"))])
+        .ok();
+    alice.run(W1, &["checkin", "ml", "150m", "--note", "secret notes stay home"]).ok();
+    alice.run(W2, &["checkin", "ml", "30m"]).ok();
+    alice.run(W3, &["checkin", "ml", "130m"]).ok();
+    // Nothing leaves the device before a share.
+    let before = bob.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
+    assert_eq!(member(&before, "Alice")["pledges"], serde_json::json!([]));
+    assert_eq!(member(&before, "Alice")["week"]["minutes"], 0);
+    alice.run(W3, &["settle", "1", "--note", "paid"]).ok();
+    alice.run(W3, &["cohort", "share", "evenings", "ml"]).ok();
+
+    // Bob studies three days in a row and shares everything.
+    bob.run(W3, &["add", "course", "Go"]).ok();
+    for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
+        bob.env.run_at(W3, &["checkin", "--date", day, "go", "40m"]).ok();
+    }
+    bob.run(W3, &["cohort", "share", "evenings", "all"]).ok();
+
+    // Carol, a non-referee, cannot confirm; Bob, the named referee, can.
+    carol.run(W3, &["cohort", "confirm", "Alice", "1"]).fails(2);
+    bob.run(W3, &["cohort", "confirm", "Alice", "1", "--note", "seen"]).ok();
+
+    let expected = |b: &serde_json::Value| {
+        assert_eq!(b["cohort"], "evenings");
+        assert_eq!(b["week"], serde_json::json!({"from": "2026-11-16", "to": "2026-11-22"}));
+        let names: Vec<&str> = b["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Alice", "Bob", "Carol"]);
+        let a = member(b, "Alice");
+        assert_eq!(a["week"], serde_json::json!({"minutes": 130, "study_days": 1}));
+        assert_eq!(a["streak"]["current"], 1);
+        let p = &a["pledges"][0];
+        assert_eq!(p["target"], "ml");
+        assert_eq!(p["rate"], "2h/week");
+        assert_eq!((p["done"].as_i64(), p["needed"].as_i64()), (Some(130), Some(120)));
+        assert_eq!(p["verdict"], "on_track");
+        assert_eq!(p["referee"], "Bob");
+        let history: Vec<(&str, &str)> = p["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["start"].as_str().unwrap(), h["verdict"].as_str().unwrap()))
+            .collect();
+        assert_eq!(history, [("2026-11-02", "kept"), ("2026-11-09", "missed")]);
+        assert_eq!(a["stakes"], serde_json::json!({"owed": 0, "settled": 1, "confirmed": 1}));
+        assert_eq!(a["last_study_day"], "2026-11-20");
+        assert_eq!(a["late"], serde_json::json!([]));
+        let bb = member(b, "Bob");
+        assert_eq!(bb["week"], serde_json::json!({"minutes": 120, "study_days": 3}));
+        assert_eq!(bb["streak"], serde_json::json!({"current": 3, "longest": 3}));
+        let c = member(b, "Carol");
+        assert_eq!(c["week"]["minutes"], 0);
+        assert_eq!(c["last_study_day"], serde_json::Value::Null);
+    };
+    for l in [&alice, &bob, &carol] {
+        expected(&l.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json());
+    }
+    // Never notes, never single sessions.
+    let raw: Vec<String> =
+        pg.admin().query("SELECT data::text FROM learnlog.published", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert!(raw.iter().all(|d| !d.contains("secret")), "{raw:?}");
+    // The table and the Markdown say the same.
+    let table = bob.run(W3, &["cohort", "board", "evenings", "--offline"]).ok().stdout;
+    assert!(table.contains("ml 130/120 on track") && table.contains("✓✗"), "{table}");
+    let md = bob.run(W3, &["cohort", "board", "evenings", "--offline", "--format", "markdown"]).ok().stdout;
+    assert!(md.contains("| Bob | 3 | 120 | 3 |"), "{md}");
+    let html = bob.run(W3, &["cohort", "board", "evenings", "--offline", "--format", "html"]).ok().stdout;
+    assert!(html.contains("Content-Security-Policy") && !html.contains("<script"), "{html}");
+
+    // Eve, outside, sees nothing.
+    eve.run(W3, &["cohort", "board", "evenings", "--offline"]).fails(2);
+    let mut e = pg.connect_as(&pg.role("eve"), &format!("pw-eve-{}", pg.suffix)).unwrap();
+    let seen: i64 = e.query_one("SELECT count(*) FROM learnlog.published", &[]).unwrap().get(0);
+    assert_eq!(seen, 0);
+
+    // A removed member sees nothing after removal.
+    carol.run(W3, &["cohort", "board", "evenings", "--offline"]).ok();
+    bob.run(W3, &["cohort", "remove", "evenings", "Carol"]).fails(2);
+    alice.run(W3, &["cohort", "remove", "evenings", "Carol"]).ok();
+    carol.run(W3, &["cohort", "board", "evenings", "--offline"]).fails(2);
+    let b = alice.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
+    assert_eq!(b["members"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn an_easing_counts_only_from_the_servers_horizon_whatever_the_clock() {
+    let Some((pg, admin)) = setup() else { return };
+    let alice = learner(&pg, &admin, "alice");
+    let bob = learner(&pg, &admin, "bob");
+    alice.run(W1, &["cohort", "create", "evenings", "--as", "Alice"]).ok();
+    let code = invite(&alice, W1, "evenings");
+    bob.run(W1, &["cohort", "join", &code, "--as", "Bob"]).ok();
+    alice.run(W1, &["add", "course", "ML", "--slug", "ml"]).ok();
+    alice.run(W1, &["pledge", "ml", "120m/week"]).ok();
+    alice.run(W1, &["cohort", "share", "evenings", "ml"]).ok();
+    // The server's date is today; a clock a month ahead eases "in the past"
+    // for the server, which pushes it to its own date plus the horizon.
+    let today = chrono::Utc::now().date_naive();
+    let forged = (today + chrono::Days::new(30)).format("%Y-%m-%dT12:00:00Z").to_string();
+    alice.run(&forged, &["pledge", "ml", "30m/week"]).ok();
+    alice.run(&forged, &["cohort", "board", "evenings"]).ok();
+    let from: chrono::NaiveDate =
+        pg.admin().query_one("SELECT effective_from FROM learnlog.pledges WHERE version = 2", &[]).unwrap().get(0);
+    assert!(from >= today + chrono::Days::new(7), "{from}");
+}
+
+#[test]
+fn peer_review() {
+    let Some((pg, admin)) = setup() else { return };
+    let alice = learner(&pg, &admin, "alice");
+    let bob = learner(&pg, &admin, "bob");
+    alice.run(W1, &["cohort", "create", "evenings", "--as", "Alice"]).ok();
+    let code = invite(&alice, W1, "evenings");
+    bob.run(W1, &["cohort", "join", &code, "--as", "Bob"]).ok();
+    alice.run(W1, &["add", "project", "Portfolio site", "--slug", "site"]).ok();
+    alice.run(W1, &["review", "request", "site", "--cohort", "evenings"]).ok();
+    // Nobody reviews their own project.
+    alice.run(W1, &["review", "give", "Alice/site", "--rating", "5", "--comment", "mine"]).fails(2);
+    bob.run(W1, &["review", "give", "Alice/site", "--rating", "3", "--comment", "fine"]).ok();
+    bob.run(W1, &["review", "give", "Alice/site", "--rating", "5", "--comment", "great now"]).ok();
+    let open = bob.run(W1, &["--json", "review", "list"]).ok().json();
+    assert_eq!(open[0]["member"], "Alice");
+    assert_eq!(open[0]["project"]["slug"], "site");
+    let mine = alice.run(W1, &["--json", "review", "list", "--mine"]).ok().json();
+    let reviews = mine[0]["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 1, "{mine}");
+    assert_eq!(reviews[0]["reviewer"], "Bob");
+    assert_eq!(reviews[0]["rating"], 5);
+    assert_eq!(reviews[0]["comment"], "great now");
+    // The cache holds it for offline use.
+    let cached: i64 = alice.env.sql().query_row("SELECT count(*) FROM review_cache", [], |r| r.get(0)).unwrap();
+    assert_eq!(cached, 1);
+}
