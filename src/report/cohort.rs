@@ -115,6 +115,7 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
         return Ok(outcome);
     }
     let me = crate::server::sync_log::member(client)?;
+    let server_today = crate::server::sync_log::server_time(client)?.date_naive();
     let mine: Vec<Cohort> = cohorts::list(client)?;
     let totals = DayTotals::load(conn)?;
     let book = pledges::build_with(conn, settings, today, &totals)?;
@@ -169,8 +170,9 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
                 cohorts::settle(client, cohort.id, id, d.period_start, &d.stake, on)?;
             }
         }
-        // The weeks: from the first activity or pledge, at most a year back.
-        let this_week = week_start(today, settings.week_starts);
+        // The weeks: from the first activity or pledge, at most a year back,
+        // and none the server's date has not reached (a clock set ahead).
+        let this_week = week_start(today.min(server_today + Duration::days(1)), settings.week_starts);
         let first_day = day_minutes
             .keys()
             .next()

@@ -168,21 +168,45 @@ fn an_easing_counts_only_from_the_servers_horizon_whatever_the_clock() {
     let Some((pg, admin)) = setup() else { return };
     let alice = learner(&pg, &admin, "alice");
     let bob = learner(&pg, &admin, "bob");
-    alice.run(W1, &["cohort", "create", "evenings", "--as", "Alice"]).ok();
-    let code = invite(&alice, W1, "evenings");
-    bob.run(W1, &["cohort", "join", &code, "--as", "Bob"]).ok();
-    alice.run(W1, &["add", "course", "ML", "--slug", "ml"]).ok();
-    alice.run(W1, &["pledge", "ml", "120m/week"]).ok();
-    alice.run(W1, &["cohort", "share", "evenings", "ml"]).ok();
-    // The server's date is today; a clock a month ahead eases "in the past"
-    // for the server, which pushes it to its own date plus the horizon.
+    // The server's date, and clocks around it.
     let today = chrono::Utc::now().date_naive();
-    let forged = (today + chrono::Days::new(30)).format("%Y-%m-%dT12:00:00Z").to_string();
-    alice.run(&forged, &["pledge", "ml", "30m/week"]).ok();
-    alice.run(&forged, &["cohort", "board", "evenings"]).ok();
+    let at = |days: i64| (today + chrono::Duration::days(days)).format("%Y-%m-%dT12:00:00Z").to_string();
+    alice.run(&at(-21), &["cohort", "create", "evenings", "--as", "Alice"]).ok();
+    let code = invite(&alice, &at(-21), "evenings");
+    bob.run(&at(-21), &["cohort", "join", &code, "--as", "Bob"]).ok();
+    alice.run(&at(-21), &["add", "course", "ML", "--slug", "ml"]).ok();
+    alice.run(&at(-21), &["pledge", "ml", "120m/week"]).ok();
+    alice.run(&at(-21), &["cohort", "share", "evenings", "ml"]).ok();
+    // A clock set two weeks back eases the pledge: locally it holds from a
+    // week ago; the server holds it from its own date plus the horizon.
+    alice.run(&at(-14), &["pledge", "ml", "30m/week"]).ok();
+    alice.run(&at(0), &["checkin", "ml", "40m"]).ok();
+    let local = alice.run(&at(0), &["--json", "status"]).ok().stdout;
+    assert!(local.contains("30m/week") || local.contains("\"needed\": 0"), "the local record eased: {local}");
+    alice.run(&at(0), &["cohort", "board", "evenings"]).ok();
     let from: chrono::NaiveDate =
         pg.admin().query_one("SELECT effective_from FROM learnlog.pledges WHERE version = 2", &[]).unwrap().get(0);
-    assert!(from >= today + chrono::Days::new(7), "{from}");
+    assert_eq!(from, today + chrono::Days::new(7));
+    // The board judges this week by the rate the server holds in force.
+    let board = bob.run(&at(0), &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
+    let p = &member(&board, "Alice")["pledges"][0];
+    assert_eq!((p["done"].as_i64(), p["needed"].as_i64()), (Some(40), Some(120)), "{board}");
+    assert_eq!(p["verdict"], "behind");
+    assert_eq!(p["rate"], "2h/week");
+    // A clock a month ahead publishes nothing of weeks the server has not reached.
+    alice.run(&at(30), &["checkin", "ml", "40m"]).ok();
+    alice.run(&at(30), &["cohort", "board", "evenings"]).ok();
+    let ahead: i64 = pg
+        .admin()
+        .query_one(
+            "SELECT count(*) FROM learnlog.published WHERE week_start > (now() AT TIME ZONE 'UTC')::date + 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(ahead, 0);
+    let board = bob.run(&at(0), &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
+    assert_eq!(member(&board, "Alice")["pledges"][0]["needed"], 120);
 }
 
 #[test]

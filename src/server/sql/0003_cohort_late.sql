@@ -5,6 +5,8 @@
 -- one day of grace, by the SERVER's date) is marked late, for the board to
 -- show. Weeks that closed before the member joined the cohort are history,
 -- not late. The client cannot set or clear the mark (no grant on the column).
+-- A week that has not begun by the server's date cannot be published: a
+-- clock set ahead publishes nothing of the future.
 
 ALTER TABLE learnlog.published ADD COLUMN late boolean NOT NULL DEFAULT false;
 
@@ -15,6 +17,9 @@ AS $$
 DECLARE
     joined timestamptz;
 BEGIN
+    IF NEW.week_start > learnlog.server_date() + 1 THEN
+        RAISE EXCEPTION 'week % has not begun by the server''s date', NEW.week_start USING ERRCODE = '22023';
+    END IF;
     IF TG_OP = 'UPDATE' THEN
         NEW.late := OLD.late;
         IF (NEW.data -> 'judged') IS NOT DISTINCT FROM (OLD.data -> 'judged') THEN
