@@ -235,4 +235,21 @@ fn peer_review() {
     // The cache holds it for offline use.
     let cached: i64 = alice.env.sql().query_row("SELECT count(*) FROM review_cache", [], |r| r.get(0)).unwrap();
     assert_eq!(cached, 1);
+    // The portfolio shows them, offline.
+    let offline = |args: &[&str]| {
+        let mut cmd = alice.env.command(args);
+        cmd.env("LEARNLOG_CONFIG", alice.env.path("none.toml"));
+        std::fs::write(alice.env.path("none.toml"), "").unwrap();
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let md = offline(&["portfolio"]);
+    assert!(md.contains("- Peer reviews: 1 (mean 5.0/5)"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&offline(&["--json", "portfolio"])).unwrap();
+    let site = &json["projects"][0]["reviews"];
+    assert_eq!((site["count"].as_i64(), site["mean_rating"].as_f64()), (Some(1), Some(5.0)), "{json}");
+    assert_eq!(site["reviews"][0]["comment"], "great now");
+    let resume = offline(&["portfolio", "--format", "json-resume"]);
+    assert!(resume.contains("Peer reviews: 1 (mean 5.0/5)"), "{resume}");
 }
