@@ -143,7 +143,7 @@ fn share(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
     let added = store::cohorts::share(ctx.write_db()?.conn(), &cohort.id.to_string(), &cohort.name, &target, &now)?;
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
-    let outcome = board::publish(ctx.read_db()?.conn(), &mut c, today, &settings)?;
+    let outcome = board::publish(ctx.write_db()?.conn(), &mut c, today, &settings)?;
     if ctx.out.json {
         return ctx.out.json_doc(&json!({"cohort": cohort.name, "shared": shown, "new": added, "published": outcome}));
     }
@@ -167,7 +167,7 @@ fn unshare(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
     cohorts::unpublish(&mut c, cohort.id)?;
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
-    board::publish(ctx.read_db()?.conn(), &mut c, today, &settings)?;
+    board::publish(ctx.write_db()?.conn(), &mut c, today, &settings)?;
     if ctx.out.json {
         return ctx.out.json_doc(&json!({"cohort": cohort.name, "unshared": shown}));
     }
@@ -204,7 +204,7 @@ fn show_board(ctx: &mut Ctx, a: &CohortBoardArgs) -> Result<()> {
     let cohort = pick(&mut c, a.name.as_deref())?;
     if !a.offline {
         let settings = ctx.settings.clone();
-        board::publish(ctx.read_db()?.conn(), &mut c, today, &settings)?;
+        board::publish(ctx.write_db()?.conn(), &mut c, today, &settings)?;
         refresh_reviews(ctx, &mut c)?;
     }
     let b = board::board(&mut c, &cohort, week)?;

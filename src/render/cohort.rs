@@ -31,7 +31,12 @@ fn history_cell(m: &BoardMember) -> String {
 }
 
 fn stakes_cell(m: &BoardMember) -> String {
-    format!("{} owed, {} settled, {} confirmed", m.stakes.owed, m.stakes.settled, m.stakes.confirmed)
+    let mut text = format!("{} owed", m.stakes.owed);
+    for s in &m.settled {
+        text.push_str("; ");
+        text.push_str(s);
+    }
+    text
 }
 
 fn late_cell(m: &BoardMember) -> String {
@@ -80,7 +85,7 @@ pub fn markdown(b: &Board) -> String {
             m.week.study_days,
             escape(&pledges_cell(m)),
             history_cell(m),
-            stakes_cell(m),
+            escape(&stakes_cell(m)),
             last_day(m),
             late_cell(m),
         ));
@@ -125,7 +130,7 @@ pub fn html(b: &Board) -> String {
                                         td { (m.week.study_days) }
                                         td { (clean(&pledges_cell(m))) }
                                         td { (history_cell(m)) }
-                                        td { (stakes_cell(m)) }
+                                        td { (clean(&stakes_cell(m))) }
                                         td { (last_day(m)) }
                                         td { (late_cell(m)) }
                                     }

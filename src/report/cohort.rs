@@ -103,7 +103,8 @@ fn referee_login(referee: Option<&str>, members: &[cohorts::Member], me: &str) -
 }
 
 /// Publishes, for every cohort the learner shares with, what they chose to
-/// share: weekly documents, new pledge versions, settled stakes.
+/// share: weekly documents, new pledge versions, settled stakes. `conn` is
+/// written to as well: who confirmed each settlement is kept for `report`.
 pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, settings: &Settings) -> Result<Published> {
     let shares = store::cohorts::shares(conn)?;
     let mut by_cohort: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -169,6 +170,14 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
             if let Some(on) = d.settled_on {
                 cohorts::settle(client, cohort.id, id, d.period_start, &d.stake, on)?;
             }
+        }
+        // Who confirmed them, for `report` and `list debts` to say.
+        for s in cohorts::settlements(client, cohort.id)?.iter().filter(|s| s.member == me) {
+            let by = s
+                .confirmed_by
+                .as_deref()
+                .map(|r| members.iter().find(|m| m.member == r).map_or(r, |m| m.display_name.as_str()));
+            store::cohorts::set_settlement(conn, &s.pledge.to_string(), &s.period_start.to_string(), by)?;
         }
         // The weeks: from the first activity or pledge, at most a year back,
         // and none the server's date has not reached (a clock set ahead).
@@ -301,6 +310,9 @@ pub struct BoardMember {
     pub stakes: Stakes,
     pub last_study_day: Option<NaiveDate>,
     pub late: Vec<NaiveDate>,
+    /// Each published settlement: "settled, confirmed by NAME" or "settled (self-reported)".
+    #[serde(skip)]
+    pub settled: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -440,6 +452,11 @@ pub fn board(client: &mut Client, cohort: &Cohort, week: NaiveDate) -> Result<Bo
             .count() as i64;
         let stakes = Stakes { owed: debts.len() as i64 - settled, settled, confirmed };
         let late: Vec<NaiveDate> = mine.iter().filter(|d| d.late).map(|d| d.week_start).collect();
+        let settled: Vec<String> = settlements
+            .iter()
+            .filter(|s| s.member == m.member && s.period_start <= end)
+            .map(|s| settled_text(s.confirmed_by.as_deref().map(display).as_deref()))
+            .collect();
         rows.push(BoardMember {
             name: m.display_name.clone(),
             streak,
@@ -448,6 +465,7 @@ pub fn board(client: &mut Client, cohort: &Cohort, week: NaiveDate) -> Result<Bo
             stakes,
             last_study_day,
             late,
+            settled,
         });
     }
     rows.sort_by(|a, b| a.name.cmp(&b.name));

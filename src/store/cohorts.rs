@@ -82,3 +82,21 @@ pub fn reviews(conn: &Connection) -> Result<Vec<CachedReview>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
+
+/// Records that a settlement was published, and who confirmed it.
+pub fn set_settlement(conn: &Connection, pledge: &str, period_start: &str, confirmed_by: Option<&str>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settlement_cache (pledge, period_start, confirmed_by) VALUES (?1, ?2, ?3)
+         ON CONFLICT (pledge, period_start) DO UPDATE SET confirmed_by = excluded.confirmed_by
+         WHERE confirmed_by IS NOT excluded.confirmed_by",
+        params![pledge, period_start, confirmed_by],
+    )?;
+    Ok(())
+}
+
+/// Published settlements: (pledge uuid, period start) -> the confirming referee.
+pub fn settlements(conn: &Connection) -> Result<std::collections::HashMap<(String, String), Option<String>>> {
+    let mut stmt = conn.prepare("SELECT pledge, period_start, confirmed_by FROM settlement_cache")?;
+    let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

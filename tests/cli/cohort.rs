@@ -97,10 +97,17 @@ fn a_cohort_studies_together() {
         bob.env.run_at(W3, &["checkin", "--date", day, "go", "40m"]).ok();
     }
     bob.run(W3, &["cohort", "share", "evenings", "all"]).ok();
+    let report = alice.run(W3, &["report"]).ok().stdout;
+    assert!(report.contains("settled (self-reported)"), "{report}");
 
     // Carol, a non-referee, cannot confirm; Bob, the named referee, can.
     carol.run(W3, &["cohort", "confirm", "Alice", "1"]).fails(2);
     bob.run(W3, &["cohort", "confirm", "Alice", "1", "--note", "seen"]).ok();
+    alice.run(W3, &["cohort", "board", "evenings"]).ok();
+    let report = alice.run(W3, &["report"]).ok().stdout;
+    assert!(report.contains("settled, confirmed by Bob"), "{report}");
+    let md = alice.run(W3, &["report", "--format", "markdown"]).ok().stdout;
+    assert!(md.contains("settled, confirmed by Bob"), "{md}");
 
     let expected = |b: &serde_json::Value| {
         assert_eq!(b["cohort"], "evenings");
@@ -145,6 +152,7 @@ fn a_cohort_studies_together() {
     assert!(table.contains("ml 130/120 on track") && table.contains("✓✗"), "{table}");
     let md = bob.run(W3, &["cohort", "board", "evenings", "--offline", "--format", "markdown"]).ok().stdout;
     assert!(md.contains("| Bob | 3 | 120 | 3 |"), "{md}");
+    assert!(md.contains("0 owed; settled, confirmed by Bob"), "{md}");
     let html = bob.run(W3, &["cohort", "board", "evenings", "--offline", "--format", "html"]).ok().stdout;
     assert!(html.contains("Content-Security-Policy") && !html.contains("<script"), "{html}");
 

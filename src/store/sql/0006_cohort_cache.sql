@@ -21,3 +21,12 @@ CREATE TABLE review_cache (
     at TEXT NOT NULL,
     PRIMARY KEY (project, cohort, reviewer)
 );
+
+-- Settlements of shared pledges as published, and the referee who
+-- confirmed each (NULL: self-reported), as last fetched.
+CREATE TABLE settlement_cache (
+    pledge TEXT NOT NULL,        -- the pledge's uuid
+    period_start TEXT NOT NULL,
+    confirmed_by TEXT,           -- the referee's display name
+    PRIMARY KEY (pledge, period_start)
+);
