@@ -69,9 +69,14 @@ fn run(admin_url: &str, db: &str, suffix: &str, bin: &str, runs: usize) -> Resul
     ))?;
     let fill = Instant::now();
     let mut tx = admin.transaction()?;
-    let cohort: Uuid =
-        tx.query_one("INSERT INTO learnlog.cohorts (name, owner) VALUES ('bench', $1::text::name) RETURNING id", &[&viewer])?.get(0);
-    let members: Vec<String> = (0..MEMBERS).map(|i| if i == 0 { viewer.clone() } else { format!("m{i:02}_{suffix}") }).collect();
+    let cohort: Uuid = tx
+        .query_one(
+            "INSERT INTO learnlog.cohorts (name, owner) VALUES ('bench', $1::text::name) RETURNING id",
+            &[&viewer],
+        )?
+        .get(0);
+    let members: Vec<String> =
+        (0..MEMBERS).map(|i| if i == 0 { viewer.clone() } else { format!("m{i:02}_{suffix}") }).collect();
     for (i, m) in members.iter().enumerate() {
         tx.execute(
             "INSERT INTO learnlog.cohort_members (cohort, member, display_name) VALUES ($1, $2::text::name, $3)",
@@ -99,7 +104,10 @@ fn run(admin_url: &str, db: &str, suffix: &str, bin: &str, runs: usize) -> Resul
         for (p, id) in pledges.iter().enumerate() {
             let target = format!("course-{p}");
             tx.execute(&insert_pledge, &[&cohort, m, id, &1i32, &target, &120f64, &referee, &first])?;
-            tx.execute(&insert_pledge, &[&cohort, m, id, &2i32, &target, &150f64, &referee, &(first + Days::weeks(20))])?;
+            tx.execute(
+                &insert_pledge,
+                &[&cohort, m, id, &2i32, &target, &150f64, &referee, &(first + Days::weeks(20))],
+            )?;
         }
         let mut week = first;
         let mut n = 0i64;

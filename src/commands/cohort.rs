@@ -147,7 +147,11 @@ fn share(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
     if ctx.out.json {
         return ctx.out.json_doc(&json!({"cohort": cohort.name, "shared": shown, "new": added, "published": outcome}));
     }
-    ctx.out.done(format!("Sharing {shown} with cohort {} ({} weeks published).", cohort.name, outcome.weeks))
+    ctx.out.done(format!(
+        "Sharing {shown} with cohort {} ({} published).",
+        cohort.name,
+        crate::render::plural(outcome.weeks as i64, "week")
+    ))
 }
 
 fn unshare(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
