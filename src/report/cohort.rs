@@ -382,7 +382,10 @@ fn refereed(period: &Value, versions: &[&PledgeVersion]) -> Option<(NaiveDate, i
 pub fn board(client: &mut Client, cohort: &Cohort, week: NaiveDate) -> Result<Board> {
     let end = week + Duration::days(6);
     let members = cohorts::members(client, cohort.id)?;
-    let docs = cohorts::published(client, cohort.id, week - Duration::weeks(WEEKS), week)?;
+    // The last six closed periods of a daily or weekly pledge lie within
+    // the seven weeks before this one; late marks are read for the year.
+    let docs = cohorts::published(client, cohort.id, week - Duration::weeks(7), week)?;
+    let late_marks = cohorts::late_weeks(client, cohort.id, week - Duration::weeks(WEEKS), week)?;
     let versions = cohorts::pledges(client, cohort.id)?;
     let settlements = cohorts::settlements(client, cohort.id)?;
     let display = |login: &str| {
@@ -451,7 +454,7 @@ pub fn board(client: &mut Client, cohort: &Cohort, week: NaiveDate) -> Result<Bo
             .filter(|s| s.member == m.member && s.confirmed_by.is_some() && s.period_start <= end)
             .count() as i64;
         let stakes = Stakes { owed: debts.len() as i64 - settled, settled, confirmed };
-        let late: Vec<NaiveDate> = mine.iter().filter(|d| d.late).map(|d| d.week_start).collect();
+        let late: Vec<NaiveDate> = late_marks.iter().filter(|(who, _)| *who == m.member).map(|(_, day)| *day).collect();
         let settled: Vec<String> = settlements
             .iter()
             .filter(|s| s.member == m.member && s.period_start <= end)

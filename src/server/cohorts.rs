@@ -449,3 +449,16 @@ pub fn settlements(c: &mut Client, cohort: Uuid) -> Result<Vec<SettlementSeen>> 
         })
         .collect())
 }
+
+/// The weeks in `from..=to` whose judged part arrived late, by member (the
+/// server's marks; no data is read).
+pub fn late_weeks(c: &mut Client, cohort: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<(String, NaiveDate)>> {
+    let rows = c
+        .query(
+            "SELECT member::text, week_start FROM learnlog.published
+             WHERE cohort = $1 AND late AND week_start BETWEEN $2 AND $3 ORDER BY member, week_start",
+            &[&cohort, &from, &to],
+        )
+        .map_err(|e| query_error(e, "cannot read the cohort's board"))?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}

@@ -41,3 +41,23 @@ $$;
 REVOKE ALL ON FUNCTION learnlog.mark_late() FROM PUBLIC;
 CREATE TRIGGER published_late BEFORE INSERT OR UPDATE ON learnlog.published
     FOR EACH ROW EXECUTE FUNCTION learnlog.mark_late();
+
+-- Reading a cohort's board checks membership once per query, not once per
+-- row: the read policies compare with the member's cohorts, computed in an
+-- init-plan (a scalar subquery). Same rule as learnlog.in_cohort.
+CREATE FUNCTION learnlog.my_cohorts() RETURNS uuid[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(array_agg(m.cohort), '{}') FROM learnlog.cohort_members m WHERE m.member = session_user
+$$;
+REVOKE ALL ON FUNCTION learnlog.my_cohorts() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION learnlog.my_cohorts() TO learnlog_member;
+
+ALTER POLICY cohort_members_read ON learnlog.cohort_members USING (cohort = ANY ((SELECT learnlog.my_cohorts())::uuid[]));
+ALTER POLICY published_read ON learnlog.published USING (cohort = ANY ((SELECT learnlog.my_cohorts())::uuid[]));
+ALTER POLICY pledges_read ON learnlog.pledges USING (cohort = ANY ((SELECT learnlog.my_cohorts())::uuid[]));
+ALTER POLICY settlements_read ON learnlog.settlements USING (cohort = ANY ((SELECT learnlog.my_cohorts())::uuid[]));
+ALTER POLICY confirmations_read ON learnlog.confirmations USING (cohort = ANY ((SELECT learnlog.my_cohorts())::uuid[]));
+ALTER POLICY review_requests_read ON learnlog.review_requests USING (cohort = ANY ((SELECT learnlog.my_cohorts())::uuid[]));
+ALTER POLICY reviews_read ON learnlog.reviews USING (cohort = ANY ((SELECT learnlog.my_cohorts())::uuid[]));
