@@ -83,7 +83,7 @@ pub fn markdown(b: &Board) -> String {
             m.streak.current,
             m.week.minutes,
             m.week.study_days,
-            escape(&pledges_cell(m)),
+            if m.pledges.is_empty() { "-".to_string() } else { escape(&pledges_cell(m)) },
             history_cell(m),
             escape(&stakes_cell(m)),
             last_day(m),
@@ -146,4 +146,56 @@ pub fn html(b: &Board) -> String {
     let mut text = markup.into_string();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::cohort::{HistoryEntry, Stakes, StreakPair, WeekRange, WeekTotals};
+
+    fn board(name: &str) -> Board {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+        Board {
+            cohort: "evenings".into(),
+            week: WeekRange { from: day, to: day + chrono::Duration::days(6) },
+            members: vec![BoardMember {
+                name: name.into(),
+                streak: StreakPair { current: 2, longest: 5 },
+                week: WeekTotals { minutes: 90, study_days: 2 },
+                pledges: vec![BoardPledge {
+                    target: "ml".into(),
+                    rate: "2h/week".into(),
+                    done: 90,
+                    needed: 120,
+                    verdict: "behind".into(),
+                    referee: None,
+                    history: vec![
+                        HistoryEntry { start: day - chrono::Duration::weeks(2), verdict: "kept".into() },
+                        HistoryEntry { start: day - chrono::Duration::weeks(1), verdict: "missed".into() },
+                    ],
+                }],
+                stakes: Stakes::default(),
+                last_study_day: Some(day),
+                late: vec![],
+                settled: vec!["settled (self-reported)".into()],
+            }],
+        }
+    }
+
+    #[test]
+    fn markdown_escapes_names_and_marks_verdicts() {
+        let md = markdown(&board("<b>|Eve"));
+        assert!(
+            md.contains("| \\<b\\>\\|Eve | 2 | 90 | 2 | ml 90/120 behind | ✓✗ | 0 owed; settled (self-reported) |"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn html_is_escaped_and_self_contained() {
+        let page = html(&board("<script>alert(1)</script>"));
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(page.contains("&lt;script&gt;"));
+        assert!(page.contains(CSP));
+    }
 }

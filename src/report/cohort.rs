@@ -499,3 +499,50 @@ pub fn published_debts(client: &mut Client, cohort: Uuid, member: &str, today: N
         .and_then(|d| d.data["asof"]["debts"].as_array().cloned())
         .unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(version: i32, amount: f64, from: &str) -> PledgeVersion {
+        PledgeVersion {
+            member: "alice".into(),
+            pledge: Uuid::nil(),
+            version,
+            target: "ml".into(),
+            unit: "minutes".into(),
+            amount,
+            period: "week".into(),
+            stake: None,
+            referee: None,
+            horizon_days: 7,
+            effective_from: from.parse().unwrap(),
+        }
+    }
+
+    fn period(start: &str, rate: i64, target: i64, done: i64, closed: bool) -> Value {
+        json!({"start": start, "rate_amount": rate, "target": target, "done": done, "closed": closed})
+    }
+
+    #[test]
+    fn an_easing_the_server_has_not_let_in_does_not_count() {
+        let (v1, v2) = (version(1, 120.0, "2026-11-02"), version(2, 30.0, "2026-11-30"));
+        let vs = [&v1, &v2];
+        // The client judged the week of 11-16 by 30 minutes; the server holds 120.
+        let p = refereed(&period("2026-11-16", 30, 30, 40, true), &vs).unwrap();
+        assert_eq!((p.1, p.2, p.3.as_str()), (40, 120, "missed"));
+        // From 11-30 the easier rate is in force.
+        let p = refereed(&period("2026-11-30", 30, 30, 40, false), &vs).unwrap();
+        assert_eq!((p.2, p.3.as_str()), (30, "on_track"));
+        // A client target lowered by rest days under the same rate stands.
+        let p = refereed(&period("2026-11-16", 120, 100, 100, true), &vs).unwrap();
+        assert_eq!((p.2, p.3.as_str()), (100, "kept"));
+    }
+
+    #[test]
+    fn rates_read_back_as_learnlog_writes_them() {
+        assert_eq!(rate_text(&version(1, 300.0, "2026-11-02")), "5h/week");
+        assert_eq!(rate_text(&version(1, 0.0, "2026-11-02")), "ended");
+        assert_eq!(rate_parts(Some("4d/week")), ("days".to_string(), 4.0, "week".to_string()));
+    }
+}

@@ -156,6 +156,18 @@ fn a_cohort_studies_together() {
     let html = bob.run(W3, &["cohort", "board", "evenings", "--offline", "--format", "html"]).ok().stdout;
     assert!(html.contains("Content-Security-Policy") && !html.contains("<script"), "{html}");
 
+    // A week that closed after Bob joined, published now, is marked late
+    // (by the server's clock; the administrator backdates his joining).
+    pg.admin()
+        .execute("UPDATE learnlog.cohort_members SET joined_at = '2026-10-01' WHERE display_name = 'Bob'", &[])
+        .unwrap();
+    bob.env.run_at(W3, &["checkin", "--date", "2026-11-04", "go", "20m"]).ok();
+    bob.run(W3, &["cohort", "board", "evenings"]).ok();
+    let b = carol.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
+    // (Both weeks his first study day now reaches back over are new.)
+    assert_eq!(member(&b, "Bob")["late"], serde_json::json!(["2026-11-02", "2026-11-09"]));
+    assert_eq!(member(&b, "Alice")["late"], serde_json::json!([]));
+
     // Eve, outside, sees nothing.
     eve.run(W3, &["cohort", "board", "evenings", "--offline"]).fails(2);
     let mut e = pg.connect_as(&pg.role("eve"), &format!("pw-eve-{}", pg.suffix)).unwrap();
