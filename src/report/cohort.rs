@@ -23,7 +23,7 @@ use super::totals::DayTotals;
 use crate::config::Settings;
 use crate::domain::pledge::{Per, Rate, RateUnit};
 use crate::domain::records::Kind;
-use crate::domain::streak::{self, week_start};
+use crate::domain::streak::week_start;
 use crate::server::cohorts::{self, Cohort, PledgeVersion};
 use crate::store;
 use crate::store::sessions::Scope;
@@ -120,7 +120,6 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
     let mine: Vec<Cohort> = cohorts::list(client)?;
     let totals = DayTotals::load(conn)?;
     let book = pledges::build_with(conn, settings, today, &totals)?;
-    let rest_days = store::rest::days(conn)?;
     let rules = super::streak::rules(settings);
     let items = store::items::list(conn, None)?;
     for (cohort_id, targets) in &by_cohort {
@@ -224,7 +223,8 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
                 .filter(|i| in_scope(Some(i.id)) && i.ended_on.is_some_and(|d| d >= week && d <= end))
                 .map(|i| json!({"slug": i.slug, "status": i.status}))
                 .collect();
-            let daily = streak::daily_streak(&day_minutes, &rest_days, &rules, asof);
+            let streaks = super::streak::build_with(conn, settings, asof, &shared.scope, None, &book, &totals)?;
+            let (daily, weekly) = (streaks.daily, streaks.weekly);
             let last_study_day = day_minutes
                 .range(..=asof)
                 .rev()
@@ -247,6 +247,7 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
             let mut asof_doc = json!({
                 "date": asof.to_string(),
                 "streak": {"current": daily.current, "longest": daily.longest},
+                "weekly_streak": {"current": weekly.current, "longest": weekly.longest},
                 "last_study_day": last_study_day,
                 "debts": debts_doc,
             });
@@ -261,7 +262,9 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
                     .collect();
                 let odds: Vec<Value> = super::odds::build_with(conn, today, None, &totals)?
                     .into_iter()
-                    .filter(|o| items.iter().any(|i| i.qualified() == o.reference && in_scope(Some(i.id))))
+                    .filter(|o| {
+                        items.iter().any(|i| i.kind == Kind::Course && i.slug == o.reference && in_scope(Some(i.id)))
+                    })
                     .map(|o| json!({"ref": o.reference, "probability": o.probability}))
                     .collect();
                 asof_doc["progress"] = Value::Array(progress);
