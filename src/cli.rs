@@ -213,7 +213,7 @@ pub enum CohortCommand {
     /// Share a course, project, goal, or `all` with a cohort
     #[command(after_help = "Example:\n  learnlog cohort share evenings ml")]
     Share(CohortShareArgs),
-    /// Stop sharing (and withdraw what was published when nothing is left)
+    /// Stop sharing a target (`all`: everything) and withdraw what was published
     Unshare(CohortShareArgs),
     /// One row per member: streaks, this week, pledges, stakes
     #[command(after_help = "Example:\n  learnlog cohort board evenings --format markdown")]

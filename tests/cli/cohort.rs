@@ -273,3 +273,51 @@ fn peer_review() {
     let resume = offline(&["portfolio", "--format", "json-resume"]);
     assert!(resume.contains("Peer reviews: 1 (mean 5.0/5)"), "{resume}");
 }
+
+#[test]
+fn shares_invites_and_leaving() {
+    let Some((pg, admin)) = setup() else { return };
+    let alice = learner(&pg, &admin, "alice");
+    let bob = learner(&pg, &admin, "bob");
+    let carol = learner(&pg, &admin, "carol");
+    alice.run(W3, &["cohort", "create", "evenings", "--as", "Alice"]).ok();
+    alice.run(W3, &["cohort", "invite", "evenings", "--expires", "soon"]).fails(2);
+    alice.run(W3, &["cohort", "invite", "evenings", "--uses", "0"]).fails(2);
+    let code = alice.run(W3, &["--json", "cohort", "invite", "evenings", "--uses", "2", "--expires", "2h"]).ok().json()
+        ["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    bob.run(W3, &["cohort", "join", &code, "--as", "Bob"]).ok();
+    carol.run(W3, &["cohort", "join", &code, "--as", "Carol"]).ok();
+    let rows = |who: &str| -> i64 {
+        pg.admin()
+            .query_one("SELECT count(*) FROM learnlog.published WHERE member = $1::text::name", &[&pg.role(who)])
+            .unwrap()
+            .get(0)
+    };
+    bob.run(W3, &["add", "course", "Go"]).ok();
+    bob.run(W3, &["checkin", "go", "30m"]).ok();
+    // A board without a share publishes nothing.
+    bob.run(W3, &["cohort", "board", "evenings"]).ok();
+    assert_eq!(rows("bob"), 0);
+    bob.run(W3, &["cohort", "share", "evenings", "go"]).ok();
+    assert_eq!(rows("bob"), 1);
+    bob.run(W3, &["add", "course", "Rust"]).ok();
+    bob.run(W3, &["cohort", "unshare", "evenings", "rust"]).fails(2);
+    // `unshare all` stops every share.
+    bob.run(W3, &["cohort", "unshare", "evenings", "all"]).ok();
+    assert_eq!(rows("bob"), 0);
+    bob.run(W3, &["cohort", "board", "evenings"]).ok();
+    assert_eq!(rows("bob"), 0, "an unshared target is not published again");
+    // Leaving withdraws what one published, and the cohort is gone for them.
+    carol.run(W3, &["cohort", "share", "evenings", "all"]).ok();
+    assert_eq!(rows("carol"), 1);
+    carol.run(W3, &["cohort", "leave", "evenings"]).ok();
+    assert_eq!(rows("carol"), 0);
+    carol.run(W3, &["cohort", "board", "evenings", "--offline"]).fails(2);
+    // Without a server in the config, a cohort command says how to set one.
+    let lone = TestEnv::new();
+    let run = lone.run(&["cohort", "board"]).fails(2);
+    assert!(run.stderr.contains("sync.url"), "{}", run.stderr);
+}
