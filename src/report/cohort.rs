@@ -140,7 +140,7 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
             let mut rates = j.row.rates.clone();
             rates.sort_by_key(|r| (r.effective_from, r.id));
             let referee = referee_login(j.row.referee.as_deref(), &members, &me);
-            let horizon = j.row.terms.as_ref().map_or(settings.horizon_days, |t| t.horizon_days) as i32;
+            let horizon = j.row.terms.as_ref().map_or(settings.horizon_days, |t| t.horizon_days).clamp(0, 366) as i32;
             for r in rates.iter().skip(have) {
                 let (unit, amount, period) = rate_parts(r.rate.as_deref());
                 let v = PledgeVersion {
@@ -153,7 +153,7 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
                     period,
                     stake: j.row.stake.clone(),
                     referee: referee.clone(),
-                    horizon_days: horizon.clamp(0, 366),
+                    horizon_days: horizon,
                     effective_from: r.effective_from.max(j.row.from),
                 };
                 cohorts::publish_pledge(client, cohort.id, &v)?;
