@@ -127,7 +127,8 @@ fn run(admin_url: &str, db: &str, suffix: &str, bin: &str, runs: usize) -> Resul
                 "asof": {"date": (week + Days::days(6)).min(today).to_string(), "streak": {"current": n, "longest": n},
                          "last_study_day": week.to_string(),
                          "debts": [{"number": 1, "pledge": pledges[0].to_string(), "period_start": week.to_string(),
-                                    "stake": "5 EUR", "settled_on": week.to_string()}]},
+                                    "stake": "5 EUR", "settled_on": week.to_string()}],
+                         "pledges": pledges.iter().map(Uuid::to_string).collect::<Vec<_>>()},
             });
             tx.execute(&insert_week, &[&cohort, m, &week, &doc.to_string()])?;
             tx.execute(&insert_settlement, &[&cohort, m, &pledges[0], &week])?;

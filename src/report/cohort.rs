@@ -250,6 +250,7 @@ pub fn publish(conn: &Connection, client: &mut Client, today: NaiveDate, setting
                 "weekly_streak": {"current": weekly.current, "longest": weekly.longest},
                 "last_study_day": last_study_day,
                 "debts": debts_doc,
+                "pledges": shared_pledges.iter().map(|j| j.row.uuid.clone()).collect::<Vec<_>>(),
             });
             if week == this_week {
                 let progress: Vec<Value> = items
@@ -420,7 +421,17 @@ pub fn board(client: &mut Client, cohort: &Cohort, week: NaiveDate) -> Result<Bo
                 }
             }
         }
-        let mut ids: Vec<Uuid> = versions.iter().filter(|v| v.member == m.member).map(|v| v.pledge).collect();
+        // Pledge versions stay on the server (append-only, for the referee);
+        // the board shows those the member's latest document still shares.
+        let still_shared: BTreeSet<&str> = asof
+            .and_then(|a| a["pledges"].as_array())
+            .map(|list| list.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut ids: Vec<Uuid> = versions
+            .iter()
+            .filter(|v| v.member == m.member && still_shared.contains(v.pledge.to_string().as_str()))
+            .map(|v| v.pledge)
+            .collect();
         ids.dedup();
         let mut pledges_out = Vec::new();
         for id in ids {

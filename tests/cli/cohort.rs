@@ -310,6 +310,20 @@ fn shares_invites_and_leaving() {
     assert_eq!(rows("bob"), 0);
     bob.run(W3, &["cohort", "board", "evenings"]).ok();
     assert_eq!(rows("bob"), 0, "an unshared target is not published again");
+    // A pledge stays on the server for its referee, but leaves the board
+    // once it is no longer shared.
+    alice.run(W3, &["add", "course", "ML", "--slug", "ml"]).ok();
+    alice.run(W3, &["pledge", "ml", "2h/week"]).ok();
+    alice.run(W3, &["add", "course", "Art", "--slug", "art"]).ok();
+    alice.run(W3, &["cohort", "share", "evenings", "ml"]).ok();
+    alice.run(W3, &["cohort", "share", "evenings", "art"]).ok();
+    let pledges = |l: &Learner| {
+        let b = l.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
+        member(&b, "Alice")["pledges"].as_array().unwrap().len()
+    };
+    assert_eq!(pledges(&bob), 1);
+    alice.run(W3, &["cohort", "unshare", "evenings", "ml"]).ok();
+    assert_eq!(pledges(&bob), 0);
     // Leaving withdraws what one published, and the cohort is gone for them.
     carol.run(W3, &["cohort", "share", "evenings", "all"]).ok();
     assert_eq!(rows("carol"), 1);
