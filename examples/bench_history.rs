@@ -443,6 +443,8 @@ fn insert_session(conn: &Connection, planned: &Planned, ids: &[i64], dice: &mut 
         utc_offset: 0,
         minutes: planned.minutes,
         units: planned.units,
+        progress_to: None,
+        number: 0,
         note: planned.note.map(String::from),
         level: planned.level.map(String::from),
         created_at: planned.end(),

@@ -164,6 +164,12 @@ pub enum Command {
     /// Copy the database with SQLite's online backup
     #[command(after_help = "Example:\n  learnlog backup ~/learnlog-backup.db")]
     Backup(BackupArgs),
+    /// Sync this record with your other devices through a PostgreSQL server
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  learnlog sync setup postgresql://ana@db.example.org/learnlog\n  learnlog sync setup postgresql://ana@db.example.org/learnlog --key-file recovery.txt\n  learnlog sync\n  learnlog sync status --json"
+    )]
+    Sync(SyncArgs),
     /// Create the database now
     #[command(after_help = "Example:\n  learnlog init")]
     Init,
@@ -654,6 +660,35 @@ pub struct RmArgs {
     /// Do not ask (required when stdin is not a terminal)
     #[arg(short, long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub action: Option<SyncAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncAction {
+    /// Connect this device to a server: the first device makes the key, others join with it
+    Setup(SyncSetupArgs),
+    /// This device, what waits to be pushed, the devices known
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncSetupArgs {
+    /// The server, as libpq writes it: postgresql://NAME@HOST[:PORT]/DB[?sslmode=...]
+    pub url: String,
+    /// The recovery key the first device printed (joins this device to the others)
+    #[arg(long, conflicts_with = "key_file", value_name = "KEY")]
+    pub key: Option<String>,
+    /// A file holding the recovery key
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Give this database a new device id (a copy of another device's file)
+    #[arg(long)]
+    pub new_device: bool,
 }
 
 #[derive(Debug, Args)]

@@ -219,6 +219,28 @@ impl Settings {
     }
 }
 
+/// Writes `[sync] url` into the config file, keeping the rest of it.
+pub fn set_sync_url(path: &Path, url: &str) -> Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(err).with_context(|| format!("cannot read config file {}", path.display())),
+    };
+    let mut document: toml::Table =
+        toml::from_str(&text).map_err(|e| user(format!("invalid config file {}: {e}", path.display())))?;
+    let sync = document
+        .entry("sync")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        .as_table_mut()
+        .ok_or_else(|| user(format!("invalid config file {}: `sync` is not a table", path.display())))?;
+    sync.insert("url".into(), toml::Value::String(url.to_string()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, toml::to_string(&document)?)
+        .with_context(|| format!("cannot write config file {}", path.display()))
+}
+
 /// ` (line N: the line)` for a parse error, so that a wrong value names its key.
 fn where_in(text: &str, span: Option<std::ops::Range<usize>>) -> String {
     let Some(before) = span.and_then(|span| text.get(..span.start)) else { return String::new() };

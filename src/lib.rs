@@ -16,6 +16,7 @@ pub mod render;
 pub mod report;
 pub mod server;
 pub mod store;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -120,12 +120,15 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
             utc_offset,
             minutes,
             units: args.units.unwrap_or(0),
+            progress_to: None,
+            number: 0,
             note: note.clone(),
             level: level.clone(),
             created_at: now,
             updated_at: now,
         };
         session.id = store::sessions::insert(conn, &session)?;
+        session.number = store::sessions::number_of(conn, session.id)?.unwrap_or(0);
         Ok((session, resumed))
     })?;
     if ctx.out.json {
@@ -141,7 +144,7 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         "Logged {}{on}{units} for {} (session #{}).",
         format_minutes(minutes),
         session.study_day,
-        session.id
+        session.number
     ))?;
     // For the person at the terminal; a script gets the one confirming line.
     if ctx.out.quiet || !ctx.out.is_tty {
@@ -255,8 +258,9 @@ fn target_for_session(
     }
 }
 
-/// `progress REF N[/TOTAL]`: records the difference to the units done so far
-/// as a zero-minute session, so progress stays time-stamped.
+/// `progress REF N[/TOTAL]`: records the units done as a zero-minute mark
+/// holding the absolute value (so two devices setting 6 end at 6, not 12),
+/// time-stamped like any session.
 pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
     let (done_text, total_text) = match args.units.split_once('/') {
         Some((done, total)) => (done, Some(total)),
@@ -297,6 +301,12 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
         }
         let before = store::items::units_done(conn, item.id)?;
         if before != target {
+            // Marks fold in order (day, created, uuid): one made within the
+            // second of the last must still come after it.
+            let created_at = match store::sessions::last_mark_created(conn, item.id, today)? {
+                Some(last) if last >= now => last + chrono::Duration::seconds(1),
+                _ => now,
+            };
             let session = Session {
                 id: 0,
                 uuid: store::new_uuid(),
@@ -306,11 +316,13 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
                 started_at: None,
                 utc_offset,
                 minutes: 0,
-                units: target - before,
+                units: 0,
+                progress_to: Some(target),
+                number: 0,
                 note: Some("progress".into()),
                 level: None,
-                created_at: now,
-                updated_at: now,
+                created_at,
+                updated_at: created_at,
             };
             store::sessions::insert(conn, &session)?;
         } else if total.is_none() {

@@ -175,6 +175,8 @@ impl Sample<'_> {
             utc_offset: 0,
             minutes,
             units,
+            progress_to: None,
+            number: 0,
             note: None,
             level: level.map(String::from),
             created_at: self.now,

@@ -175,10 +175,11 @@ fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         if placement(&session) != placement(&before) {
             store::sessions::amend(conn, session.id, placement(&before), now)?;
         }
-        find_session(conn, number)
+        // A new day may give it a new number.
+        store::sessions::get(conn, session.id)?.ok_or_else(|| user("the session vanished"))
     })?;
     if ctx.out.json {
         return ctx.out.json_doc(&session);
     }
-    ctx.out.done(format!("Updated session #{}.", session.id))
+    ctx.out.done(format!("Updated session #{}.", session.number))
 }

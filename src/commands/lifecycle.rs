@@ -208,8 +208,12 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
         let conn = ctx.read_db()?.conn();
         if args.target == "session" {
             let s = find_session(conn, session_number(args.number.as_deref())?)?;
-            let text =
-                format!("session #{} ({} on {})", s.id, crate::domain::parse::format_minutes(s.minutes), s.study_day);
+            let text = format!(
+                "session #{} ({} on {})",
+                s.number,
+                crate::domain::parse::format_minutes(s.minutes),
+                s.study_day
+            );
             (text, serde_json::to_value(&s)?)
         } else {
             let item = resolve(conn, &args.target, ALL_KINDS)?;

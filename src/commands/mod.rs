@@ -26,6 +26,7 @@ pub mod server;
 pub mod show;
 pub mod status;
 pub mod streak;
+pub mod sync;
 pub mod undo;
 
 use std::process::ExitCode;
@@ -70,6 +71,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Import(args) => import::run(ctx, &args)?,
         Command::Backup(args) => backup::run(ctx, &args)?,
         Command::Portfolio(args) => portfolio::run(ctx, &args)?,
+        Command::Sync(args) => sync::run(ctx, &args)?,
         Command::Server(cmd) => server::run(ctx, cmd)?,
         Command::Cohort(cmd) => cohort::run(ctx, cmd)?,
         Command::Review(cmd) => review::run(ctx, cmd)?,
@@ -202,7 +204,7 @@ pub fn session_number(text: Option<&str>) -> Result<i64> {
 
 /// A session by number, or a clear error.
 pub fn find_session(conn: &Connection, number: i64) -> Result<crate::domain::records::Session> {
-    store::sessions::get(conn, number)?
+    store::sessions::by_number(conn, number)?
         .ok_or_else(|| user_hint(format!("no session #{number}"), "see `learnlog list sessions` for the numbers"))
 }
 

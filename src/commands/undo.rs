@@ -17,8 +17,9 @@ pub fn run(ctx: &mut Ctx, args: &UndoArgs) -> Result<()> {
         }
         return render::records::change_table(&mut ctx.out, &changes);
     }
+    let now = ctx.clock.now();
     let db = ctx.write_db()?;
-    let undone = db.write_unjournaled(store::undo::undo_last)?;
+    let undone = db.write_unjournaled(now, store::undo::undo_last)?;
     match undone {
         Some(change) => {
             if ctx.out.json {

@@ -113,8 +113,13 @@ impl Item {
 /// A study session (or a zero-minute progress mark).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {
-    /// Its number, as shown in `list sessions`.
+    /// Its row in this database (differs between devices).
+    #[serde(skip)]
     pub id: i64,
+    /// Its number, as shown in `list sessions`: its rank in the order (study
+    /// day, start, uuid), the same on every device.
+    #[serde(rename = "id")]
+    pub number: i64,
     pub uuid: String,
     /// The course or project's slug; `None` for general study.
     pub target: Option<String>,
@@ -127,6 +132,9 @@ pub struct Session {
     pub utc_offset: i32,
     pub minutes: i64,
     pub units: i64,
+    /// A progress mark: the units done it sets in its course.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress_to: Option<i64>,
     pub note: Option<String>,
     pub level: Option<String>,
     pub created_at: DateTime<Utc>,

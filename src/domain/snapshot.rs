@@ -108,6 +108,9 @@ pub struct SessionRecord {
     pub minutes: i64,
     #[serde(default)]
     pub units: i64,
+    /// A progress mark: the units done it sets in its course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_to: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

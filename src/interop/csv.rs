@@ -94,7 +94,7 @@ pub fn sessions(sessions: &[Session]) -> Table {
                 t.with_timezone(&offset).to_rfc3339()
             });
             vec![
-                value(s.id),
+                value(s.number),
                 value(&s.uuid),
                 value(s.study_day),
                 opt_value(&started),

@@ -149,7 +149,7 @@ pub fn calendar(items: &[Item], sessions: &[Session]) -> String {
             None => "Study".to_string(),
         };
         lines.text("SUMMARY", &summary);
-        let mut description = vec![format!("{} logged (session #{})", format_minutes(session.minutes), session.id)];
+        let mut description = vec![format!("{} logged (session #{})", format_minutes(session.minutes), session.number)];
         if session.units != 0 {
             description.push(format!("Units: {}", session.units));
         }

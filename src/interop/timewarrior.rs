@@ -149,6 +149,7 @@ pub fn to_sessions(intervals: &[Interval], targets: &HashMap<String, String>, cl
             started_at: Some(interval.start),
             utc_offset: clock.offset_at(interval.start).local_minus_utc(),
             minutes,
+            progress_to: None,
             units: 0,
             note: if note_parts.is_empty() { None } else { Some(note_parts.join("; ")) },
             level: None,

@@ -123,12 +123,12 @@ pub fn session_table(out: &mut Out, sessions: &[Session]) -> Result<()> {
             .map(|t| t.with_timezone(&logged_offset(s)).format("%H:%M").to_string())
             .unwrap_or_else(|| "-".into());
         table.add_row(vec![
-            s.id.to_string(),
+            s.number.to_string(),
             s.study_day.to_string(),
             start,
             if s.minutes == 0 { "-".into() } else { format_minutes(s.minutes) },
             s.target.clone().unwrap_or_else(|| "-".into()),
-            if s.units == 0 { "-".into() } else { s.units.to_string() },
+            units_cell(s),
             s.note.clone().unwrap_or_default(),
         ]);
     }
@@ -142,7 +142,7 @@ fn logged_offset(s: &Session) -> FixedOffset {
 }
 
 pub fn session_detail(out: &mut Out, s: &Session) -> Result<()> {
-    out.prose(out.bold(&format!("Session #{}", s.id)))?;
+    out.prose(out.bold(&format!("Session #{}", s.number)))?;
     out.prose(format!("  {:<12} {}", "day", s.study_day))?;
     if let Some(start) = s.started_at {
         out.prose(format!(
@@ -153,7 +153,9 @@ pub fn session_detail(out: &mut Out, s: &Session) -> Result<()> {
     }
     out.prose(format!("  {:<12} {}", "time", format_minutes(s.minutes)))?;
     out.prose(format!("  {:<12} {}", "on", s.target.as_deref().unwrap_or("general study")))?;
-    if s.units != 0 {
+    if let Some(done) = s.progress_to {
+        out.prose(format!("  {:<12} set to {done} done", "units"))?;
+    } else if s.units != 0 {
         out.prose(format!("  {:<12} {}", "units", s.units))?;
     }
     if let Some(level) = &s.level {
@@ -187,4 +189,14 @@ pub fn change_table(out: &mut Out, changes: &[Change]) -> Result<()> {
         table.add_row(vec![c.id.to_string(), c.at.format("%Y-%m-%d %H:%M").to_string(), c.summary.clone()]);
     }
     out.print_table(&table)
+}
+
+/// A session's units: what it added, or `=N` for a progress mark that set
+/// the units done to N.
+fn units_cell(s: &Session) -> String {
+    match s.progress_to {
+        Some(done) => format!("={done}"),
+        None if s.units == 0 => "-".into(),
+        None => s.units.to_string(),
+    }
 }

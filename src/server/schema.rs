@@ -106,7 +106,15 @@ pub fn version(client: &mut Client) -> Result<Option<i64>> {
 
 fn version_in(tx: &mut postgres::Transaction<'_>) -> Result<Option<i64>> {
     let exists: bool = tx
-        .query_one("SELECT to_regclass('learnlog.meta') IS NOT NULL", &[])
+        // A query of the catalog, not to_regclass: after waiting on the
+        // advisory lock, the backend's catalog cache may not yet know of a
+        // schema another init just committed; the statement's snapshot does.
+        .query_one(
+            "SELECT EXISTS (SELECT FROM pg_catalog.pg_class c
+                              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                             WHERE n.nspname = 'learnlog' AND c.relname = 'meta')",
+            &[],
+        )
         .map_err(|e| query_error(e, "cannot read the server schema version"))?
         .get(0);
     if !exists {

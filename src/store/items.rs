@@ -213,9 +213,9 @@ pub fn list(conn: &Connection, kind: Option<Kind>) -> Result<Vec<Item>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Units done in a course: the sum of its sessions' units.
+/// Units done in a course (check-ins add units, progress marks set them).
 pub fn units_done(conn: &Connection, id: i64) -> Result<i64> {
-    Ok(conn.query_row("SELECT coalesce(sum(units), 0) FROM sessions WHERE item_id = ?1", [id], |r| r.get(0))?)
+    super::sessions::units_done(conn, id)
 }
 
 /// Sessions and minutes logged on an item (for `rm` to say what goes with it).

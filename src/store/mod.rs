@@ -8,6 +8,7 @@ pub mod pledges;
 pub mod rest;
 pub mod sessions;
 pub mod snapshot;
+pub mod sync;
 pub mod undo;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0002_started_index.sql"),
     include_str!("sql/0003_day_totals.sql"),
     include_str!("sql/0004_commitments.sql"),
+    include_str!("sql/0005_sync.sql"),
     include_str!("sql/0006_cohort_cache.sql"),
 ];
 
@@ -216,6 +218,8 @@ impl Db {
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             tx.execute_batch(sql).with_context(|| format!("schema migration {} failed", index + 1))?;
         }
+        // The sync capture triggers follow the columns the migrations left.
+        sync::install_triggers(&tx)?;
         tx.pragma_update(None, "user_version", known)?;
         tx.commit()?;
         Ok(())
@@ -238,13 +242,32 @@ impl Db {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| describe(&self.path, e.into()))?;
         undo::begin_change(&tx, summary, now, UNDO_DEPTH)?;
+        sync::stamp(&tx, now)?;
         let value = change(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
         Ok(value)
     }
 
-    /// Runs `work` in one immediate transaction without journaling it (undo itself).
-    pub fn write_unjournaled<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    /// Runs `work` in one immediate transaction without journaling it (undo
+    /// itself, and applying what sync pulled). What it changes still travels.
+    pub fn write_unjournaled<T>(
+        &mut self,
+        now: DateTime<Utc>,
+        work: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| describe(&self.path, e.into()))?;
+        sync::stamp(&tx, now)?;
+        let value = work(&tx)?;
+        tx.commit().map_err(|e| describe(&self.path, e.into()))?;
+        Ok(value)
+    }
+
+    /// Runs `work` in one immediate transaction that is neither journaled nor
+    /// stamped: sync's own bookkeeping (batches, cursors, applying pulls).
+    pub fn sync_write<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -444,6 +467,11 @@ pub(crate) fn opt_day(text: Option<String>) -> rusqlite::Result<Option<NaiveDate
     text.as_deref().map(parse_day).transpose()
 }
 
+/// A record's UUID: version 7, ordered by the moment it was made, so that
+/// sessions of one day without a start time keep the order they were logged
+/// in (sessions are numbered by day, start and UUID, the same on every
+/// device). Its time comes from the system clock on purpose: it orders, it
+/// never dates anything (`created_at` does, from `clock.rs`).
 pub(crate) fn new_uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }

@@ -37,8 +37,19 @@ impl Scope {
     }
 }
 
+/// The order session numbers count in: the same on every device.
+const ORDER: &str = "study_day, coalesce(started_at, ''), uuid";
+
+/// A session's number, from the day totals (sessions with minutes before
+/// its day), the few zero-minute ones before it, and its own day: a handful
+/// of index reads, not a count of the whole history.
 const SELECT: &str = "SELECT s.id, s.uuid, i.slug, s.item_id, s.study_day, s.started_at, s.utc_offset, s.minutes,
-    s.units, s.note, s.level, s.created_at, s.updated_at FROM sessions s LEFT JOIN items i ON i.id = s.item_id";
+    s.units, s.note, s.level, s.created_at, s.updated_at, s.progress_to,
+    (SELECT coalesce(sum(sessions), 0) FROM day_totals WHERE study_day < s.study_day)
+    + (SELECT count(*) FROM sessions z INDEXED BY sessions_zero WHERE z.minutes = 0 AND z.study_day < s.study_day)
+    + (SELECT count(*) FROM sessions o WHERE o.study_day = s.study_day
+       AND (coalesce(o.started_at, ''), o.uuid) < (coalesce(s.started_at, ''), s.uuid)) + 1
+    FROM sessions s LEFT JOIN items i ON i.id = s.item_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -55,14 +66,17 @@ fn from_row(r: &Row) -> rusqlite::Result<Session> {
         level: r.get(10)?,
         created_at: parse_instant(&r.get::<_, String>(11)?)?,
         updated_at: parse_instant(&r.get::<_, String>(12)?)?,
+        progress_to: r.get(13)?,
+        number: r.get(14)?,
     })
 }
 
 /// Inserts a session; returns its number.
 pub fn insert(conn: &Connection, s: &Session) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO sessions (uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO sessions (uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at,
+            progress_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     stmt.execute(params![
         s.uuid,
@@ -76,14 +90,31 @@ pub fn insert(conn: &Connection, s: &Session) -> Result<i64> {
         s.level,
         instant_text(s.created_at),
         instant_text(s.updated_at),
+        s.progress_to,
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// A session's number: its rank in the order (study day, start, uuid).
+pub fn number_of(conn: &Connection, id: i64) -> Result<Option<i64>> {
+    Ok(get(conn, id)?.map(|s| s.number))
+}
+
+/// The row of session number `number`, if there is one.
+pub fn by_number(conn: &Connection, number: i64) -> Result<Option<Session>> {
+    if number < 1 {
+        return Ok(None);
+    }
+    let id: Option<i64> = conn
+        .query_row(&format!("SELECT id FROM sessions ORDER BY {ORDER} LIMIT 1 OFFSET ?1"), [number - 1], |r| r.get(0))
+        .optional()?;
+    id.map(|id| get(conn, id)).transpose().map(Option::flatten)
 }
 
 pub fn update(conn: &Connection, s: &Session) -> Result<()> {
     conn.execute(
         "UPDATE sessions SET item_id = ?2, study_day = ?3, started_at = ?4, utc_offset = ?5, minutes = ?6, units = ?7,
-            note = ?8, level = ?9, updated_at = ?10 WHERE id = ?1",
+            note = ?8, level = ?9, updated_at = ?10, progress_to = ?11 WHERE id = ?1",
         params![
             s.id,
             s.item_id,
@@ -95,6 +126,7 @@ pub fn update(conn: &Connection, s: &Session) -> Result<()> {
             s.note,
             s.level,
             instant_text(s.updated_at),
+            s.progress_to,
         ],
     )?;
     Ok(())
@@ -113,14 +145,49 @@ pub fn by_uuid(conn: &Connection, uuid: &str) -> Result<Option<Session>> {
     Ok(conn.query_row(&format!("{SELECT} WHERE s.uuid = ?1"), [uuid], from_row).optional()?)
 }
 
-/// Sessions in a scope from `since` on, the latest `limit` of them, oldest first.
+/// Sessions in a scope from `since` on, the latest `limit` of them, in
+/// number order.
 pub fn list(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: Option<usize>) -> Result<Vec<Session>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT * FROM ({SELECT} WHERE (?1 IS NULL OR s.item_id IN (SELECT value FROM json_each(?1)))
-           AND (?2 IS NULL OR s.study_day >= ?2) ORDER BY s.study_day DESC, s.id DESC LIMIT ?3)
-         ORDER BY 5, 1"
-    ))?;
     let limit = limit.map(|l| l as i64).unwrap_or(-1);
+    if *scope != Scope::All {
+        return list_ranked(conn, scope, since, limit);
+    }
+    // Every session from a day on, the latest of them: a run of consecutive
+    // numbers, read backwards along the `sessions_order` index and numbered
+    // from the first one's number.
+    let number_at = SELECT.find("(SELECT coalesce(sum(sessions)").unwrap_or(0);
+    let number_end = SELECT.find("FROM sessions s LEFT JOIN").unwrap_or(SELECT.len());
+    let select = format!("{}0\n    {}", &SELECT[..number_at], &SELECT[number_end..]);
+    let mut stmt = conn.prepare(&format!(
+        "{select} WHERE (?1 IS NULL OR s.study_day >= ?1)
+         ORDER BY s.study_day DESC, coalesce(s.started_at, '') DESC, s.uuid DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![since.map(date_text), limit], from_row)?;
+    let mut sessions: Vec<Session> = rows.collect::<rusqlite::Result<_>>()?;
+    sessions.reverse();
+    let first = match sessions.first() {
+        Some(first) => number_of(conn, first.id)?.unwrap_or(1),
+        None => return Ok(sessions),
+    };
+    for (offset, session) in sessions.iter_mut().enumerate() {
+        session.number = first + offset as i64;
+    }
+    Ok(sessions)
+}
+
+/// Sessions of some items: numbered by one pass over every session.
+fn list_ranked(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: i64) -> Result<Vec<Session>> {
+    let number_at = SELECT.find("(SELECT coalesce(sum(sessions)").unwrap_or(0);
+    let number_end = SELECT.find("FROM sessions s LEFT JOIN").unwrap_or(SELECT.len());
+    let select = format!("{}r.number\n    {}", &SELECT[..number_at], &SELECT[number_end..]);
+    let select =
+        select.replace("FROM sessions s LEFT JOIN", "FROM sessions s JOIN ranked r ON r.row_id = s.id LEFT JOIN");
+    let mut stmt = conn.prepare(&format!(
+        "WITH ranked AS (SELECT id AS row_id, row_number() OVER (ORDER BY {ORDER}) AS number FROM sessions)
+         SELECT * FROM ({select} WHERE (?1 IS NULL OR s.item_id IN (SELECT value FROM json_each(?1)))
+           AND (?2 IS NULL OR s.study_day >= ?2) ORDER BY r.number DESC LIMIT ?3)
+         ORDER BY 15"
+    ))?;
     let rows = stmt.query_map(params![scope.param(), since.map(date_text), limit], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -140,7 +207,17 @@ pub fn day_amounts(
     let rows = stmt.query_map(params![scope.param(), date_text(from), date_text(to)], |r| {
         Ok((parse_day(&r.get::<_, String>(0)?)?, (r.get(1)?, r.get(2)?)))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut amounts: BTreeMap<NaiveDate, (i64, i64)> = rows.collect::<rusqlite::Result<_>>()?;
+    for (day, item, delta) in mark_deltas(conn)? {
+        let in_scope = match scope {
+            Scope::All => true,
+            Scope::Items(ids) => ids.contains(&item),
+        };
+        if in_scope && day >= from && day <= to {
+            amounts.entry(day).or_insert((0, 0)).1 += delta;
+        }
+    }
+    Ok(amounts)
 }
 
 /// Total minutes in a scope.
@@ -176,6 +253,16 @@ pub fn day_item_totals(conn: &Connection) -> Result<Vec<DayItemTotal>> {
         };
         totals.push((day, row.get(1)?, row.get(2)?, row.get(3)?));
     }
+    let deltas = mark_deltas(conn)?;
+    if !deltas.is_empty() {
+        for (day, item, delta) in deltas {
+            match totals.iter_mut().find(|(d, i, _, _)| *d == day && *i == Some(item)) {
+                Some(row) => row.3 += delta,
+                None => totals.push((day, Some(item), 0, delta)),
+            }
+        }
+        totals.sort_by_key(|(day, item, _, _)| (*day, item.unwrap_or(0)));
+    }
     Ok(totals)
 }
 
@@ -192,7 +279,18 @@ pub fn per_item(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec
     )?;
     let rows =
         stmt.query_map(params![date_text(from), date_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut totals: Vec<ItemTotals> = rows.collect::<rusqlite::Result<_>>()?;
+    for (day, item, delta) in mark_deltas(conn)? {
+        if day < from || day > to {
+            continue;
+        }
+        match totals.iter_mut().find(|(i, ..)| *i == Some(item)) {
+            Some(row) => row.3 += delta,
+            None => totals.push((Some(item), 0, 0, delta)),
+        }
+    }
+    totals.sort_by_key(|(item, ..)| item.unwrap_or(0));
+    Ok(totals)
 }
 
 /// Minutes by Bloom level (NULL: not given) in [from, to], in a scope.
@@ -239,7 +337,7 @@ pub fn count_all(conn: &Connection) -> Result<i64> {
 /// The last study day with a session on an item.
 pub fn last_day(conn: &Connection, item_id: i64) -> Result<Option<NaiveDate>> {
     let day: Option<String> = conn.query_row(
-        "SELECT max(study_day) FROM sessions WHERE item_id = ?1 AND (minutes > 0 OR units <> 0)",
+        "SELECT max(study_day) FROM sessions WHERE item_id = ?1 AND (minutes > 0 OR units <> 0 OR progress_to IS NOT NULL)",
         [item_id],
         |r| r.get(0),
     )?;
@@ -360,4 +458,82 @@ pub fn amendment(conn: &Connection, id: i64) -> Result<(Option<DateTime<Utc>>, O
             Ok((amended, prior))
         },
     )?)
+}
+
+// ---- progress: check-ins add units, marks set them ------------------------
+
+/// A progress mark's place in its course's order (study day, created, uuid).
+type MarkKey = (String, String, String);
+
+/// Check-in units of an item strictly between two places in its order.
+fn units_between(conn: &Connection, item: i64, after: Option<&MarkKey>, before: Option<&MarkKey>) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(sum(units), 0) FROM sessions WHERE item_id = ?1 AND progress_to IS NULL
+           AND (?2 IS NULL OR (study_day, created_at, uuid) > (?2, ?3, ?4))
+           AND (?5 IS NULL OR (study_day, created_at, uuid) < (?5, ?6, ?7))",
+    )?;
+    let (a0, a1, a2) = after.map(|k| (Some(&k.0), Some(&k.1), Some(&k.2))).unwrap_or_default();
+    let (b0, b1, b2) = before.map(|k| (Some(&k.0), Some(&k.1), Some(&k.2))).unwrap_or_default();
+    Ok(stmt.query_row(params![item, a0, a1, a2, b0, b1, b2], |r| r.get(0))?)
+}
+
+/// Units done in a course: its sessions folded in order, a check-in adding
+/// its units and a progress mark setting the total. Reads the last mark and
+/// the check-ins after it, never the whole history.
+pub fn units_done(conn: &Connection, item: i64) -> Result<i64> {
+    let last: Option<(MarkKey, i64)> = conn
+        .query_row(
+            "SELECT study_day, created_at, uuid, progress_to FROM sessions
+             WHERE item_id = ?1 AND progress_to IS NOT NULL
+             ORDER BY study_day DESC, created_at DESC, uuid DESC LIMIT 1",
+            [item],
+            |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?)),
+        )
+        .optional()?;
+    match last {
+        Some((key, value)) => Ok(value + units_between(conn, item, Some(&key), None)?),
+        None => units_between(conn, item, None, None),
+    }
+}
+
+/// When the last progress mark of an item on a study day was made.
+pub fn last_mark_created(
+    conn: &Connection,
+    item: i64,
+    day: NaiveDate,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let text: Option<String> = conn.query_row(
+        "SELECT max(created_at) FROM sessions WHERE item_id = ?1 AND study_day = ?2 AND progress_to IS NOT NULL",
+        params![item, date_text(day)],
+        |r| r.get(0),
+    )?;
+    Ok(text.as_deref().map(parse_instant).transpose()?)
+}
+
+/// What each progress mark adds on its day: its value less the units done
+/// just before it (negative for a correction down). With these, per-day
+/// units add up to units done. Marks are few; this reads only them and the
+/// check-in units between them.
+pub fn mark_deltas(conn: &Connection) -> Result<Vec<(NaiveDate, i64, i64)>> {
+    let marks: Vec<(i64, MarkKey, i64)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT item_id, study_day, created_at, uuid, progress_to FROM sessions
+             WHERE progress_to IS NOT NULL AND item_id IS NOT NULL
+             ORDER BY item_id, study_day, created_at, uuid",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?), r.get(4)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut deltas = Vec::with_capacity(marks.len());
+    let mut previous: Option<(i64, MarkKey, i64)> = None;
+    for (item, key, value) in marks {
+        let (after, done_before) = match &previous {
+            Some((last_item, last_key, last_value)) if *last_item == item => (Some(last_key), *last_value),
+            _ => (None, 0),
+        };
+        let before = done_before + units_between(conn, item, after, Some(&key))?;
+        deltas.push((parse_day(&key.0)?, item, value - before));
+        previous = Some((item, key, value));
+    }
+    Ok(deltas)
 }

@@ -111,7 +111,7 @@ fn table_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
     Ok(names.collect::<rusqlite::Result<_>>()?)
 }
 
-fn json_to_sql(value: serde_json::Value) -> rusqlite::types::Value {
+pub(crate) fn json_to_sql(value: serde_json::Value) -> rusqlite::types::Value {
     use rusqlite::types::Value;
     match value {
         serde_json::Value::Null => Value::Null,

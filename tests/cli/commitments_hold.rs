@@ -258,13 +258,15 @@ fn an_edit_after_the_close_never_raises_but_lowering_turns_kept_into_missed() {
     env.run_at("2026-11-18T09:00:00Z", &["edit", "session", "3", "--date", "2026-11-04"]).ok();
     let weeks = periods(&env, "2026-11-18T10:00:00Z", "2026-11-02", "2026-11-15");
     assert_eq!(weeks, [p("2026-11-02", 60, "missed"), p("2026-11-09", 120, "kept")]);
-    // Lowering session 2 (a mistake) turns its kept week into a missed one, with a debt.
-    env.run_at("2026-11-18T09:00:00Z", &["edit", "session", "2", "--minutes", "30m"]).ok();
+    // Lowering the Nov 10 session (a mistake) turns its kept week into a missed
+    // one, with a debt. Sessions are numbered by day: the session moved to
+    // Nov 4 is #2 now, the Nov 10 one #3.
+    env.run_at("2026-11-18T09:00:00Z", &["edit", "session", "3", "--minutes", "30m"]).ok();
     let weeks = periods(&env, "2026-11-18T10:00:00Z", "2026-11-02", "2026-11-15");
     assert_eq!(weeks, [p("2026-11-02", 60, "missed"), p("2026-11-09", 30, "missed")]);
     assert_eq!(debts(&env, "2026-11-18T10:00:00Z"), ["2026-11-02", "2026-11-09"]);
     // Raising it back does not restore what was lowered after the close.
-    env.run_at("2026-11-19T09:00:00Z", &["edit", "session", "2", "--minutes", "2h"]).ok();
+    env.run_at("2026-11-19T09:00:00Z", &["edit", "session", "3", "--minutes", "2h"]).ok();
     assert_eq!(periods(&env, "2026-11-19T10:00:00Z", "2026-11-09", "2026-11-15"), [p("2026-11-09", 30, "missed")]);
     // Deleting a session lowers too.
     let other = env_with_course();

@@ -47,13 +47,13 @@ fn checkin_takes_ref_and_duration_in_either_order_and_every_duration_form() {
     }
     env.run(&["checkin", "rust", "20m", "-q"]).ok();
     let logged: Vec<i64> = sessions(&env).iter().map(|s| s["minutes"].as_i64().unwrap()).collect();
-    let mut expected: Vec<i64> = forms.iter().map(|(_, m)| *m).collect();
-    expected.push(20);
-    assert_eq!(logged, expected);
+    // In number order: the 24h one started yesterday; then by start, the
+    // longest first (each ended now).
+    assert_eq!(logged, [1440, 90, 90, 90, 90, 60, 45, 20]);
     assert!(sessions(&env).iter().all(|s| s["target"] == "rust-book"));
     let days: Vec<String> = sessions(&env).iter().map(|s| s["study_day"].as_str().unwrap().to_string()).collect();
     let mut expected_days = vec!["2026-11-23"; 8];
-    expected_days[6] = "2026-11-22";
+    expected_days[0] = "2026-11-22";
     assert_eq!(days, expected_days);
 }
 
@@ -101,10 +101,11 @@ fn backfilled_checkins_have_a_start_only_with_at() {
     assert_eq!(
         all,
         vec![
-            json!({"study_day": "2026-11-22", "started_at": null, "utc_offset": 0, "minutes": 60}),
+            // In number order: study day, then start.
             json!({"study_day": "2026-11-20", "started_at": "2026-11-20T21:00:00Z", "utc_offset": 0, "minutes": 60}),
-            json!({"study_day": "2026-11-23", "started_at": "2026-11-23T18:00:00Z", "utc_offset": 0, "minutes": 30}),
             json!({"study_day": "2026-11-21", "started_at": "2026-11-22T01:30:00Z", "utc_offset": 0, "minutes": 20}),
+            json!({"study_day": "2026-11-22", "started_at": null, "utc_offset": 0, "minutes": 60}),
+            json!({"study_day": "2026-11-23", "started_at": "2026-11-23T18:00:00Z", "utc_offset": 0, "minutes": 30}),
         ]
     );
 }
@@ -151,7 +152,8 @@ fn a_week_across_the_end_of_summer_time_keeps_its_days() {
     // The night of the change: 02:30 happens twice; the second one (CET,
     // 01:30 UTC) is still Saturday's study day.
     let run = env.run_at("2026-10-25T01:30:00Z", &["checkin", "15m"]).ok();
-    assert_eq!(run.stdout, "Logged 15m for 2026-10-24 (session #8).\n");
+    // Numbered by study day and start: the evening of the 24th comes first.
+    assert_eq!(run.stdout, "Logged 15m for 2026-10-24 (session #7).\n");
     // Sunday evening: the whole week is there, each day once.
     let status = env.run_at(evenings[6], &["status", "--json"]).ok().json();
     assert_eq!(status["today"], json!({"date": "2026-10-25", "minutes": 30, "studied": true}));
@@ -174,8 +176,8 @@ fn a_week_across_the_end_of_summer_time_keeps_its_days() {
         ("2026-10-22", 7200),
         ("2026-10-23", 7200),
         ("2026-10-24", 7200),
-        ("2026-10-25", 3600),
         ("2026-10-24", 3600),
+        ("2026-10-25", 3600),
         ("2026-10-26", 3600),
     ]
     .iter()
@@ -333,9 +335,13 @@ fn progress_records_units_as_zero_minute_sessions() {
     assert_eq!(env.run(&["progress", "rust", "5/12"]).ok().stdout, "rust-book: 5 of 12 chapters done (was 3).\n");
     let show = env.run(&["show", "rust", "--json"]).ok().json();
     assert_eq!((&show["units_done"], &show["units_total"], &show["minutes"]), (&json!(5), &json!(12), &json!(0)));
-    let units: Vec<(i64, i64)> =
-        sessions(&env).iter().map(|s| (s["minutes"].as_i64().unwrap(), s["units"].as_i64().unwrap())).collect();
-    assert_eq!(units, [(0, 3), (0, 2)]);
+    // A mark holds the units done it sets, not a difference.
+    let mut marks: Vec<(i64, i64, i64)> = sessions(&env)
+        .iter()
+        .map(|s| (s["minutes"].as_i64().unwrap(), s["units"].as_i64().unwrap(), s["progress_to"].as_i64().unwrap()))
+        .collect();
+    marks.sort();
+    assert_eq!(marks, [(0, 0, 3), (0, 0, 5)]);
     // Going back is recorded too, as a negative difference.
     env.run(&["progress", "rust", "4"]).ok();
     assert_eq!(env.run(&["show", "rust", "--json"]).ok().json()["units_done"], 4);
@@ -532,4 +538,33 @@ fn rest_days_are_declared_for_tomorrow_or_later_and_listed() {
     assert_eq!(later.as_array().unwrap().len(), 3);
     let all = env.run_at("2026-12-01T12:00:00Z", &["list", "rest", "--all", "--json"]).ok().json();
     assert_eq!(all.as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn undo_of_a_removed_progress_mark_brings_back_its_value() {
+    let env = TestEnv::new();
+    env.run(&["add", "course", "Rust Book", "--slug", "rust", "--units", "10", "-q"]).ok();
+    env.run(&["progress", "rust", "4", "-q"]).ok();
+    env.run(&["rm", "session", "1", "--yes", "-q"]).ok();
+    assert_eq!(env.run(&["show", "rust", "--json"]).ok().json()["units_done"], 0);
+    env.run(&["undo", "-q"]).ok();
+    assert_eq!(env.run(&["show", "rust", "--json"]).ok().json()["units_done"], 4);
+}
+
+#[test]
+fn session_numbers_follow_day_then_start_whatever_the_order_of_logging() {
+    let env = TestEnv::new();
+    env.run(&["checkin", "30m", "--date", "2026-11-20", "--at", "21:00", "-q"]).ok();
+    env.run(&["checkin", "20m", "--date", "2026-11-18", "-q"]).ok();
+    env.run(&["checkin", "40m", "--date", "2026-11-20", "--at", "08:00", "-q"]).ok();
+    assert_eq!(env.run(&["checkin", "10m"]).ok().stdout, "Logged 10m for 2026-11-23 (session #4).\n");
+    let latest = env.run(&["list", "sessions", "--limit", "3", "--json"]).ok().json();
+    let shown: Vec<(i64, i64)> = latest
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_i64().unwrap(), s["minutes"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(shown, [(2, 40), (3, 30), (4, 10)]);
+    assert_eq!(env.run(&["show", "session", "1", "--json"]).ok().json()["study_day"], "2026-11-18");
 }

@@ -98,7 +98,7 @@ fn a_database_from_a_newer_learnlog_is_refused_and_left_untouched() {
         assert_eq!(
             env.redact(&run.stderr),
             "error: database [HOME]/data/learnlog.db: it was written by a newer learnlog (schema version 99; \
-             this learnlog knows up to 5)\nhint: upgrade learnlog; the file was left untouched\n"
+             this learnlog knows up to 6)\nhint: upgrade learnlog; the file was left untouched\n"
         );
         assert!(env.db_bytes() == before, "`{}` changed the file", args.join(" "));
     }
@@ -112,13 +112,31 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
     let env = TestEnv::new();
     env.run(&["add", "course", "Rust Book", "-q"]).ok();
     env.run(&["checkin", "rust", "30m", "--at", "18:00", "-q"]).ok();
-    // What a version-1 file looks like: no index on started_at, no day totals.
+    // What a version-1 file looks like: no index on started_at, no day totals, no sync.
+    let sql = env.sql();
+    let sync_triggers: Vec<String> = sql
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_sync_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for trigger in sync_triggers {
+        sql.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
+    }
+    sql.execute_batch(
+        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
+         DROP INDEX sessions_marks; DROP INDEX sessions_order; DROP INDEX sessions_zero;
+         DROP TRIGGER sessions_journal_update; DROP TRIGGER sessions_journal_delete;
+         ALTER TABLE sessions DROP COLUMN progress_to;",
+    )
+    .unwrap();
     env.sql()
         .execute_batch(
             "DROP TRIGGER sessions_totals_insert; DROP TRIGGER sessions_totals_delete;
              DROP TRIGGER sessions_totals_update; DROP TABLE day_totals;
              DROP INDEX sessions_started; DROP INDEX sessions_exceptional;
-             DROP TRIGGER sessions_journal_update; DROP TRIGGER sessions_journal_delete;
+             DROP TRIGGER IF EXISTS sessions_journal_update; DROP TRIGGER IF EXISTS sessions_journal_delete;
              DROP TRIGGER rest_days_journal_update; DROP TRIGGER rest_days_journal_delete;
              DROP TRIGGER pledges_journal_update; DROP TRIGGER pledges_journal_delete;
              ALTER TABLE sessions DROP COLUMN recorded_late; ALTER TABLE sessions DROP COLUMN amended_at;
@@ -150,12 +168,13 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!((version, index), (5, 1));
+    assert_eq!((version, index), (6, 1));
     // The day totals were rebuilt from the sessions.
     let minutes: i64 = conn.query_row("SELECT sum(minutes) FROM day_totals", [], |r| r.get(0)).unwrap();
     assert_eq!(minutes, 30);
     drop(conn);
-    assert_ne!(env.db_bytes(), v1);
+    env.checkpoint();
+    assert!(env.db_bytes() != v1, "the file was not migrated");
     // Nothing was lost, and it works as before (undo too).
     env.run(&["checkin", "rust", "15m", "-q"]).ok();
     env.run(&["undo", "-q"]).ok();
@@ -254,4 +273,57 @@ fn colour_on_a_terminal_unless_no_color() {
     assert!(!coloured(&plain.stdout), "NO_COLOR on a terminal:\n{}", plain.stdout);
     let bright = on_tty(false);
     assert!(coloured(&bright.stdout), "a terminal without NO_COLOR:\n{}", bright.stdout);
+}
+
+/// Takes a current database back to schema version 3: no sync tables or
+/// triggers, and progress marks holding differences (`units`).
+fn back_to_version_4(env: &TestEnv) {
+    let sql = env.sql();
+    let triggers: Vec<String> = sql
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_sync_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for trigger in triggers {
+        sql.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
+    }
+    sql.execute_batch(
+        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
+         DROP INDEX sessions_marks; DROP INDEX sessions_order; DROP INDEX sessions_zero;
+         DROP TABLE cohort_shares; DROP TABLE review_cache; DROP TABLE settlement_cache;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn progress_marks_of_an_older_database_become_absolute() {
+    let env = TestEnv::new();
+    env.run(&["add", "course", "Rust Book", "--units", "10", "-q"]).ok();
+    env.run_at("2026-11-20T10:00:00Z", &["checkin", "rust", "30m", "--units", "2", "-q"]).ok();
+    env.run_at("2026-11-21T10:00:00Z", &["progress", "rust", "5", "-q"]).ok();
+    env.run_at("2026-11-22T10:00:00Z", &["checkin", "rust", "30m", "--units", "1", "-q"]).ok();
+    back_to_version_4(&env);
+    // Version 4 kept the difference (5 - 2) in the mark's units.
+    env.sql()
+        .execute_batch(
+            "UPDATE sessions SET units = 3 WHERE progress_to IS NOT NULL;
+             DROP TRIGGER sessions_journal_update; DROP TRIGGER sessions_journal_delete;
+             ALTER TABLE sessions DROP COLUMN progress_to; PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    let show = env.run(&["show", "rust", "--json"]).ok().json();
+    assert_eq!(show["units_done"], 6);
+    let (units, progress_to): (i64, i64) = env
+        .sql()
+        .query_row("SELECT units, progress_to FROM sessions WHERE progress_to IS NOT NULL", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((units, progress_to), (0, 5));
+    // A report's units per day still add up to units done.
+    let report = env.run(&["report", "--from", "2026-11-16", "--to", "2026-11-23", "--json"]).ok().json();
+    let line = &report["items"][0];
+    assert_eq!((&line["units"], &line["units_done"]), (&serde_json::json!(6), &serde_json::json!(6)));
 }

@@ -24,4 +24,5 @@ mod reliability;
 mod report;
 mod server;
 mod streaks;
+mod sync;
 mod widths;

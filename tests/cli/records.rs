@@ -368,8 +368,9 @@ fn rm_deletes_with_yes_and_undo_brings_it_back() {
     assert_eq!(run.stdout, "Deleted course ml and its 1 session. `learnlog undo` brings it back.\n");
     assert_eq!(env.count("sessions"), 1);
     assert_eq!(env.run(&["show", "bird", "--json"]).ok().json()["courses"], json!([]));
-    let run = env.run(&["rm", "session", "2", "-y"]).ok();
-    assert_eq!(run.stdout, "Deleted session #2 (45m on 2026-11-23). `learnlog undo` brings it back.\n");
+    // The one session left is number 1 now.
+    let run = env.run(&["rm", "session", "1", "-y"]).ok();
+    assert_eq!(run.stdout, "Deleted session #1 (45m on 2026-11-23). `learnlog undo` brings it back.\n");
     assert_eq!(env.count("sessions"), 0);
 }
 

@@ -1143,3 +1143,28 @@ fn published_weeks_are_marked_late_by_the_servers_clock_and_never_from_the_futur
         &[&k.evenings, &today],
     ));
 }
+
+#[test]
+fn two_inits_at_once_both_succeed() {
+    let Some(pg) = PgTest::new() else { return };
+    let env = TestEnv::new();
+    let url = pg.admin_url();
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            env.command(&["--json", "server", "init", &url])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut applied = 0;
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        applied += json["applied"].as_array().unwrap().len();
+    }
+    assert_eq!(applied as i64, learnlog::server::schema::latest(), "each migration ran exactly once");
+    assert_eq!(version(&pg), learnlog::server::schema::latest().to_string());
+}
