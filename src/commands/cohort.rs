@@ -36,7 +36,7 @@ pub fn client(ctx: &Ctx) -> Result<Client> {
     let Some(url) = ctx.config.sync.url.as_deref().filter(|u| !u.trim().is_empty()) else {
         return Err(user_hint(
             "no sync server is set up on this device",
-            "`learnlog config set sync.url postgresql://NAME@HOST/DB` (the URL `server add-member` printed)",
+            "`learnlog sync setup postgresql://NAME@HOST/DB` (the URL `server add-member` printed)",
         ));
     };
     server::connect(&ServerUrl::parse(url)?)

@@ -333,5 +333,5 @@ fn shares_invites_and_leaving() {
     // Without a server in the config, a cohort command says how to set one.
     let lone = TestEnv::new();
     let run = lone.run(&["cohort", "board"]).fails(2);
-    assert!(run.stderr.contains("sync.url"), "{}", run.stderr);
+    assert!(run.stderr.contains("learnlog sync setup"), "{}", run.stderr);
 }
