@@ -192,6 +192,160 @@ pub enum Command {
     /// Set up a PostgreSQL server for sync and cohorts (its administrator)
     #[command(subcommand)]
     Server(ServerCommand),
+    /// Study together: cohorts on the sync server (SYNC.md §3)
+    #[command(subcommand)]
+    Cohort(CohortCommand),
+    /// Peer review of projects within a cohort
+    #[command(subcommand)]
+    Review(ReviewCommand),
+}
+
+/// `learnlog cohort …`: as the member the config's `[sync] url` names.
+#[derive(Debug, Subcommand)]
+pub enum CohortCommand {
+    /// Make a cohort; you are its owner and first member
+    #[command(after_help = "Example:\n  learnlog cohort create evenings")]
+    Create(CohortCreateArgs),
+    /// Print an invite code (default: one use, valid 7 days)
+    #[command(after_help = "Example:\n  learnlog cohort invite evenings --uses 3 --expires 2d")]
+    Invite(CohortInviteArgs),
+    /// Join a cohort with an invite code
+    #[command(after_help = "Example:\n  learnlog cohort join CODE --as Bob")]
+    Join(CohortJoinArgs),
+    /// Leave a cohort (what you published there goes too)
+    Leave(CohortNameArgs),
+    /// Remove a member (the cohort's owner)
+    Remove(CohortRemoveArgs),
+    /// Share a course, project, goal, or `all` with a cohort
+    #[command(after_help = "Example:\n  learnlog cohort share evenings ml")]
+    Share(CohortShareArgs),
+    /// Stop sharing a target (`all`: everything) and withdraw what was published
+    Unshare(CohortShareArgs),
+    /// One row per member: streaks, this week, pledges, stakes
+    #[command(after_help = "Example:\n  learnlog cohort board evenings --format markdown")]
+    Board(CohortBoardArgs),
+    /// Confirm a member's settled stake (the referee their pledge names)
+    #[command(after_help = "Example:\n  learnlog cohort confirm alice 2 --note \"paid, receipt seen\"")]
+    Confirm(CohortConfirmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CohortCreateArgs {
+    pub name: String,
+    /// The name others see (default: your login)
+    #[arg(long = "as", value_name = "DISPLAY_NAME")]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CohortInviteArgs {
+    pub name: String,
+    /// Joins the code allows
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub uses: i32,
+    /// How long it is valid: 30m, 12h, 7d, 2w
+    #[arg(long, value_name = "DURATION", default_value = "7d")]
+    pub expires: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CohortJoinArgs {
+    pub code: String,
+    /// The name others see (default: your login)
+    #[arg(long = "as", value_name = "DISPLAY_NAME")]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CohortNameArgs {
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CohortRemoveArgs {
+    pub name: String,
+    /// The member's login or display name
+    pub member: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CohortShareArgs {
+    pub name: String,
+    /// A course, project, goal, or `all`
+    #[arg(value_name = "REF|all")]
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BoardFormat {
+    Table,
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct CohortBoardArgs {
+    /// The cohort (default: your only one)
+    pub name: Option<String>,
+    /// A day of the week to show (default: this week)
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub week: Option<String>,
+    #[arg(long, value_enum, default_value_t = BoardFormat::Table)]
+    pub format: BoardFormat,
+    /// Show what is on the server without publishing first
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CohortConfirmArgs {
+    /// The member whose stake it is
+    pub member: String,
+    /// Their debt's number (`learnlog list debts` on their side) or its period's first day
+    pub debt: String,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+/// `learnlog review …`
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Put a project up for review in a cohort
+    #[command(after_help = "Example:\n  learnlog review request portfolio-site --cohort evenings")]
+    Request(ReviewRequestArgs),
+    /// Open requests and their reviews (--mine: feedback you received)
+    List(ReviewListArgs),
+    /// Review another member's project (a later review replaces yours)
+    #[command(
+        after_help = "Example:\n  learnlog review give alice/portfolio-site --rating 4 --comment \"Clear README\""
+    )]
+    Give(ReviewGiveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewRequestArgs {
+    pub project: String,
+    #[arg(long, value_name = "NAME")]
+    pub cohort: String,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewListArgs {
+    #[arg(long)]
+    pub mine: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewGiveArgs {
+    /// MEMBER/PROJECT
+    #[arg(value_name = "MEMBER/PROJECT")]
+    pub target: String,
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1..=5))]
+    pub rating: i32,
+    #[arg(long, value_name = "TEXT")]
+    pub comment: String,
 }
 
 /// `learnlog server …`: run by the database administrator, with an

@@ -4,6 +4,7 @@
 pub mod add;
 pub mod backup;
 pub mod checkin;
+pub mod cohort;
 pub mod completions;
 pub mod config_cmd;
 pub mod demo;
@@ -20,6 +21,7 @@ pub mod portfolio;
 pub mod remind;
 pub mod report;
 pub mod rest;
+pub mod review;
 pub mod server;
 pub mod show;
 pub mod status;
@@ -67,6 +69,8 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Portfolio(args) => show(ctx, |ctx| portfolio::run(ctx, &args))?,
         Command::Sync(args) => sync::run(ctx, &args)?,
         Command::Server(cmd) => server::run(ctx, cmd)?,
+        Command::Cohort(cmd) => cohort::run(ctx, cmd)?,
+        Command::Review(cmd) => review::run(ctx, cmd)?,
         Command::Completions(_) | Command::Man => {}
     }
     Ok(ExitCode::SUCCESS)

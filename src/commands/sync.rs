@@ -263,6 +263,9 @@ fn sync(ctx: &mut Ctx) -> Result<()> {
         Ok(applied)
     })?;
     progress.finish();
+    if let Some(problem) = publish_to_cohorts(ctx, &mut remote)? {
+        warnings.push(problem);
+    }
     let report = SyncReport { pushed, pulled: applied, devices: devices.len(), server_time, warnings };
     if ctx.out.json {
         return ctx.out.json_doc(&report);
@@ -277,6 +280,22 @@ fn sync(ctx: &mut Ctx) -> Result<()> {
         report.devices,
         if report.devices == 1 { "device" } else { "devices" }
     ))
+}
+
+/// Publishes what the learner shares with cohorts (SYNC.md §3: publishing
+/// happens during `sync`). Nothing is read from the server when nothing is
+/// shared; a cohort that cannot be reached is a warning, not a failed sync.
+fn publish_to_cohorts(ctx: &mut Ctx, remote: &mut Remote) -> Result<Option<String>> {
+    let today = ctx.clock.today();
+    let settings = ctx.settings.clone();
+    let conn = ctx.write_db()?.conn();
+    if store::cohorts::shares(conn)?.is_empty() {
+        return Ok(None);
+    }
+    Ok(match crate::report::cohort::publish(conn, &mut remote.client, today, &settings) {
+        Ok(_) => None,
+        Err(err) => Some(format!("nothing was published to your cohorts: {err:#}")),
+    })
 }
 
 /// A progress line on a terminal for long work; none with -q.

@@ -96,6 +96,7 @@ pub fn resume(report: &PortfolioReport, now: DateTime<Utc>) -> Resume {
                     Some(platform) => format!("Applies {} ({platform})", c.title),
                     None => format!("Applies {}", c.title),
                 })
+                .chain(p.reviews.iter().map(|r| format!("Peer reviews: {} (mean {:.1}/5)", r.count, r.mean_rating)))
                 .collect(),
             keywords: p.skills.clone(),
             start_date: date(p.started_on),

@@ -5,6 +5,7 @@
 //! print through `Ctx`; unlike commands they are not run from the command
 //! line.
 
+pub mod cohorts;
 pub mod items;
 pub mod pledges;
 pub mod sessions;

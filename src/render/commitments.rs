@@ -81,7 +81,7 @@ pub fn debt_table(out: &mut Out, debts: &[DebtView]) -> Result<()> {
                 (Some(on), Some(note)) => format!("{on} ({note})"),
                 (Some(on), None) => on.to_string(),
                 _ => out.warn("owed"),
-            },
+            } + &d.confirmation.as_ref().map(|c| format!("; {}", c.text())).unwrap_or_default(),
         ]);
     }
     out.print_table(&table)

@@ -1,6 +1,7 @@
 //! Turning reports into text. JSON is not here: it is the report struct,
 //! serialised by `Out::json_doc`.
 
+pub mod cohort;
 pub mod commitments;
 pub mod heatmap;
 pub mod html;

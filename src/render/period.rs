@@ -234,10 +234,13 @@ fn table_stakes(out: &mut Out, r: &PeriodReport) -> Result<()> {
             ]);
         }
         for s in &r.stakes.settled {
-            let settled = match &s.note {
+            let mut settled = match &s.note {
                 Some(note) => format!("{} ({note})", s.settled_on),
                 None => s.settled_on.to_string(),
             };
+            if let Some(c) = &s.confirmation {
+                settled = format!("{settled}; {}", c.text());
+            }
             let st = &s.stake;
             table.add_row(vec![
                 st.id.to_string(),
@@ -471,7 +474,10 @@ fn md_stakes(doc: &mut String, r: &PeriodReport, marks: &Marks) {
         doc.push_str("\nSettled:\n\n");
         for s in &r.stakes.settled {
             let st = &s.stake;
-            let note = s.note.as_deref().map(|n| format!(" ({})", escape(n))).unwrap_or_default();
+            let mut note = s.note.as_deref().map(|n| format!(" ({})", escape(n))).unwrap_or_default();
+            if let Some(c) = &s.confirmation {
+                note = format!("{note}; {}", escape(&c.text()));
+            }
             doc.push_str(&format!(
                 "- #{}: {}, for pledge #{} on {} in {}, paid on {}{note}.\n",
                 st.id,

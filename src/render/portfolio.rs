@@ -78,6 +78,9 @@ fn project_md(md: &mut String, p: &ProjectEntry) {
             .collect();
         facts.push(format!("- Applies: {}", courses.join(", ")));
     }
+    if let Some(r) = &p.reviews {
+        facts.push(format!("- Peer reviews: {} (mean {:.1}/5)", r.count, r.mean_rating));
+    }
     if !facts.is_empty() {
         md.push('\n');
         md.push_str(&facts.join("\n"));

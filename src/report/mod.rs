@@ -1,6 +1,7 @@
 //! Report structs (serialised as-is for `--json`), built from store rows and
 //! domain functions. Rendering them is `render`'s job.
 
+pub mod cohort;
 pub mod heatmap;
 pub mod next;
 pub mod odds;

@@ -236,6 +236,8 @@ pub struct SettledStake {
     pub stake: StakeLine,
     pub settled_on: NaiveDate,
     pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<super::pledges::Confirmation>,
 }
 
 /// Learning vs building.
@@ -589,7 +591,12 @@ fn stakes(debts: &[DebtView], from: NaiveDate, to: NaiveDate) -> Stakes {
         match d.settled_on {
             None if d.period_start <= to => stakes.owed.push(stake_line(d)),
             Some(on) if (d.period_start <= to && d.period_end >= from) || (from <= on && on <= to) => {
-                stakes.settled.push(SettledStake { stake: stake_line(d), settled_on: on, note: d.note.clone() })
+                stakes.settled.push(SettledStake {
+                    stake: stake_line(d),
+                    settled_on: on,
+                    note: d.note.clone(),
+                    confirmation: d.confirmation.clone(),
+                })
             }
             _ => {}
         }

@@ -75,6 +75,25 @@ pub struct DebtView {
     pub stake: String,
     pub settled_on: Option<NaiveDate>,
     pub note: Option<String>,
+    /// For a settlement published to a cohort: the referee who confirmed
+    /// it (`by`), or none yet (self-reported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Confirmation {
+    pub by: Option<String>,
+}
+
+impl Confirmation {
+    /// "settled, confirmed by NAME" or "settled (self-reported)".
+    pub fn text(&self) -> String {
+        match &self.by {
+            Some(name) => format!("settled, confirmed by {name}"),
+            None => "settled (self-reported)".to_string(),
+        }
+    }
 }
 
 /// Every pledge, judged, with the data needed to judge other ranges.
@@ -218,7 +237,16 @@ pub fn build_over(conn: &Connection, settings: &Settings, today: NaiveDate, tota
     }
     let mut book = PledgeBook { pledges: Vec::new(), debts: Vec::new(), judged, rest_days };
     let settlements = store::pledges::settlements(conn)?;
-    let (pledges, debts) = judge(&book, &settlements, settings, today);
+    let (pledges, mut debts) = judge(&book, &settlements, settings, today);
+    let published = store::cohorts::settlements(conn)?;
+    if !published.is_empty() {
+        for d in debts.iter_mut().filter(|d| d.settled_on.is_some()) {
+            let Some(j) = book.judged.iter().find(|j| j.row.id == d.pledge_id) else { continue };
+            if let Some(by) = published.get(&(j.row.uuid.clone(), d.period_start.to_string())) {
+                d.confirmation = Some(Confirmation { by: by.clone() });
+            }
+        }
+    }
     book.pledges = pledges;
     book.debts = debts;
     Ok(book)
@@ -281,6 +309,7 @@ fn judge(
                     stake: stake.clone(),
                     settled_on: settlement.map(|s| s.settled_on),
                     note: settlement.and_then(|s| s.note.clone()),
+                    confirmation: None,
                 });
             }
         }

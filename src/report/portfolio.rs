@@ -42,6 +42,43 @@ pub struct ProjectEntry {
     pub started_on: NaiveDate,
     pub shipped_on: Option<NaiveDate>,
     pub minutes: i64,
+    /// Peer reviews from cohorts (as last fetched); absent without any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviews: Option<ReviewSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewSummary {
+    pub count: usize,
+    pub mean_rating: f64,
+    pub reviews: Vec<ReviewEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewEntry {
+    pub reviewer: String,
+    pub rating: i64,
+    pub comment: String,
+    pub at: String,
+}
+
+/// The cached reviews of one project.
+fn reviews_of(cache: &[store::cohorts::CachedReview], uuid: &str) -> Option<ReviewSummary> {
+    let reviews: Vec<ReviewEntry> = cache
+        .iter()
+        .filter(|r| r.project == uuid)
+        .map(|r| ReviewEntry {
+            reviewer: r.reviewer.clone(),
+            rating: r.rating,
+            comment: r.comment.clone(),
+            at: r.at.clone(),
+        })
+        .collect();
+    if reviews.is_empty() {
+        return None;
+    }
+    let mean = reviews.iter().map(|r| r.rating as f64).sum::<f64>() / reviews.len() as f64;
+    Some(ReviewSummary { count: reviews.len(), mean_rating: (mean * 10.0).round() / 10.0, reviews })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,8 +117,13 @@ pub struct HoursEntry {
     pub minutes: i64,
 }
 
-/// Shipped and active projects: shipped first, latest first.
-fn projects(views: &[ItemView], by_id: &HashMap<i64, &ItemView>) -> Vec<ProjectEntry> {
+/// Shipped and active projects, with the reviews cohort members left:
+/// shipped first, latest first.
+fn projects(
+    views: &[ItemView],
+    by_id: &HashMap<i64, &ItemView>,
+    cache: &[store::cohorts::CachedReview],
+) -> Vec<ProjectEntry> {
     let mut projects: Vec<ProjectEntry> = views
         .iter()
         .filter(|v| v.item.kind == Kind::Project && matches!(v.item.status, Status::Shipped | Status::Active))
@@ -108,6 +150,7 @@ fn projects(views: &[ItemView], by_id: &HashMap<i64, &ItemView>) -> Vec<ProjectE
                 started_on: item.start_date.unwrap_or_else(|| item.created_at.date_naive()),
                 shipped_on: if item.status == Status::Shipped { item.ended_on } else { None },
                 minutes: v.minutes,
+                reviews: reviews_of(cache, &item.uuid),
             }
         })
         .collect();
@@ -147,7 +190,8 @@ pub fn build(conn: &Connection) -> Result<PortfolioReport> {
         store::items::list(conn, None)?.into_iter().map(|item| ItemView::build(conn, item)).collect::<Result<_>>()?;
     let by_id: HashMap<i64, &ItemView> = views.iter().map(|v| (v.item.id, v)).collect();
 
-    let projects = projects(&views, &by_id);
+    let cache = store::cohorts::reviews(conn)?;
+    let projects = projects(&views, &by_id, &cache);
     let credentials = credentials(&views);
     let skills = gather_skills(&projects);
 

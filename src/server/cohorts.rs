@@ -55,6 +55,8 @@ pub struct Published {
     pub week_start: NaiveDate,
     pub data: serde_json::Value,
     pub published_at: DateTime<Utc>,
+    /// Its judged part came after the week closed (the server's mark).
+    pub late: bool,
 }
 
 /// A refusal by the server's rules, as a user error.
@@ -186,7 +188,7 @@ pub fn unpublish(c: &mut Client, cohort: Uuid) -> Result<u64> {
 pub fn published(c: &mut Client, cohort: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<Published>> {
     let rows = c
         .query(
-            "SELECT member::text, week_start, data::text, published_at FROM learnlog.published
+            "SELECT member::text, week_start, data::text, published_at, late FROM learnlog.published
              WHERE cohort = $1 AND week_start BETWEEN $2 AND $3 ORDER BY member, week_start",
             &[&cohort, &from, &to],
         )
@@ -199,6 +201,7 @@ pub fn published(c: &mut Client, cohort: Uuid, from: NaiveDate, to: NaiveDate) -
                 week_start: r.get(1),
                 data: serde_json::from_str(&text)?,
                 published_at: r.get(3),
+                late: r.get(4),
             })
         })
         .collect()
@@ -409,4 +412,53 @@ pub fn reviews(c: &mut Client, cohort: Uuid, mine: bool) -> Result<Vec<Review>> 
             at: r.get(5),
         })
         .collect())
+}
+
+/// A settlement as the cohort sees it, with its confirmation if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementSeen {
+    pub member: String,
+    pub pledge: Uuid,
+    pub period_start: NaiveDate,
+    pub settled_on: NaiveDate,
+    /// The referee who confirmed it.
+    pub confirmed_by: Option<String>,
+}
+
+/// Every settlement published in a cohort, with who confirmed it.
+pub fn settlements(c: &mut Client, cohort: Uuid) -> Result<Vec<SettlementSeen>> {
+    let rows = c
+        .query(
+            "SELECT s.member::text, s.pledge, s.period_start, s.settled_on, k.referee::text
+               FROM learnlog.settlements s
+               LEFT JOIN learnlog.confirmations k
+                 ON k.cohort = s.cohort AND k.member = s.member AND k.pledge = s.pledge
+                AND k.period_start = s.period_start
+              WHERE s.cohort = $1 ORDER BY s.member, s.period_start, s.pledge",
+            &[&cohort],
+        )
+        .map_err(|e| query_error(e, "cannot read the cohort's settlements"))?;
+    Ok(rows
+        .iter()
+        .map(|r| SettlementSeen {
+            member: r.get(0),
+            pledge: r.get(1),
+            period_start: r.get(2),
+            settled_on: r.get(3),
+            confirmed_by: r.get(4),
+        })
+        .collect())
+}
+
+/// The weeks in `from..=to` whose judged part arrived late, by member (the
+/// server's marks; no data is read).
+pub fn late_weeks(c: &mut Client, cohort: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<(String, NaiveDate)>> {
+    let rows = c
+        .query(
+            "SELECT member::text, week_start FROM learnlog.published
+             WHERE cohort = $1 AND late AND week_start BETWEEN $2 AND $3 ORDER BY member, week_start",
+            &[&cohort, &from, &to],
+        )
+        .map_err(|e| query_error(e, "cannot read the cohort's board"))?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }

@@ -11,8 +11,11 @@ use super::{ServerUrl, query_error, with_hint};
 pub const MEMBER_ROLE: &str = "learnlog_member";
 
 /// The server schema's migrations, in order; version N is the first N.
-pub const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_init", include_str!("sql/0001_init.sql")), ("0002_cohorts", include_str!("sql/0002_cohorts.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("sql/0001_init.sql")),
+    ("0002_cohorts", include_str!("sql/0002_cohorts.sql")),
+    ("0003_cohort_late", include_str!("sql/0003_cohort_late.sql")),
+];
 
 /// The newest server schema this learnlog knows.
 pub fn latest() -> i64 {

@@ -2,6 +2,7 @@
 //! `Db::write` runs a change in one `BEGIN IMMEDIATE` transaction and
 //! journals it for `undo`.
 
+pub mod cohorts;
 mod columns;
 pub mod items;
 pub mod pledges;
@@ -27,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0003_day_totals.sql"),
     include_str!("sql/0004_commitments.sql"),
     include_str!("sql/0005_sync.sql"),
+    include_str!("sql/0006_cohort_cache.sql"),
 ];
 
 /// How long a writer waits for another one before giving up.

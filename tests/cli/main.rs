@@ -3,6 +3,7 @@
 
 mod common;
 
+mod cohort;
 mod commitments;
 mod commitments_hold;
 mod daily;

@@ -1114,6 +1114,43 @@ fn the_cohort_api_round_trip() {
 }
 
 #[test]
+fn published_weeks_are_marked_late_by_the_servers_clock_and_never_from_the_future() {
+    let Some((pg, env)) = setup() else { return };
+    let mut k = cohorts(&pg, &env);
+    let today: chrono::NaiveDate = k.alice.query_one("SELECT (now() AT TIME ZONE 'UTC')::date", &[]).unwrap().get(0);
+    let week = |days: i64| (today + chrono::Duration::days(days)).to_string();
+    // A week the server's date has not reached is refused.
+    let future = publish(&mut k.bob, k.evenings, None, &week(9));
+    assert_eq!(future.unwrap_err().code(), Some(&SqlState::INVALID_PARAMETER_VALUE));
+    // Bob joined long ago (as the administrator records it): a week that
+    // closed since then and arrives now is late; the current week is not.
+    pg.admin()
+        .execute(
+            "UPDATE learnlog.cohort_members SET joined_at = now() - interval '60 days' WHERE display_name = 'Bob'",
+            &[],
+        )
+        .unwrap();
+    publish(&mut k.bob, k.evenings, None, &week(-30)).unwrap();
+    publish(&mut k.bob, k.evenings, None, &week(0)).unwrap();
+    // Carol joined today: older weeks are history, not late.
+    publish(&mut k.carol, k.evenings, None, &week(-30)).unwrap();
+    let late: Vec<(String, bool)> = k
+        .alice
+        .query("SELECT display_name, p.late FROM learnlog.published p JOIN learnlog.cohort_members m USING (cohort, member) ORDER BY display_name, week_start", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(late, [("Bob".to_string(), true), ("Bob".to_string(), false), ("Carol".to_string(), false)]);
+    // No member sets or clears the mark.
+    assert_denied(k.bob.execute("UPDATE learnlog.published SET late = false", &[]));
+    assert_denied(k.carol.execute(
+        "INSERT INTO learnlog.published (cohort, week_start, data, late) VALUES ($1, $2, '{}', true)",
+        &[&k.evenings, &today],
+    ));
+}
+
+#[test]
 fn two_inits_at_once_both_succeed() {
     let Some(pg) = PgTest::new() else { return };
     let env = TestEnv::new();

@@ -313,7 +313,7 @@ pub fn table_box(label: &str, table: Markup) -> Markup {
     }
 }
 
-const STYLE: &str = include_str!("style.css");
+pub(crate) const STYLE: &str = include_str!("style.css");
 
 #[cfg(test)]
 mod tests {
