@@ -213,6 +213,7 @@ for n in "${SIZES[@]}"; do
     L=$(q "$LEARNLOG")
     export LEARNLOG_DB=$db
     measure learnlog.version "$n" none "$L --version"
+    measure floor.version "$n" none "$(q "$FLOOR") --version"
     measure learnlog.status "$n" none "$L status"
     measure learnlog.streak "$n" none "$L streak"
     measure learnlog.odds "$n" none "$L odds"

@@ -143,6 +143,12 @@ def main():
     floor_cpu = (rows.get(("floor.checkin", LARGE)) or {}).get("cpu")
     w(f"| floor: open + insert one row | {small_floor_text} | {large_floor_text} | "
       f"{ratio(floor_large, small_floor)} | {ms(floor_cpu)} | {mb(rss('floor.checkin', LARGE))} | – | – |")
+    small_start_text, small_start = cell(rows, "floor.version", SMALL)
+    large_start_text, large_start = cell(rows, "floor.version", LARGE)
+    w(f"| floor: process start (`floor --version`) | {small_start_text} | {large_start_text} | – | – | "
+      f"{mb(rss('floor.version', LARGE))} | – | – |")
+    w(f"| **`--version` ÷ floor start** | {ratio(get('learnlog.version', SMALL), small_start)} | "
+      f"{ratio(get('learnlog.version', LARGE), large_start)} | | | | ≤ 1.2× | |")
     w(f"| **checkin ÷ floor** | {ratio(get('learnlog.checkin', SMALL), small_floor)} | "
       f"{ratio(get('learnlog.checkin', LARGE), floor_large)} | | | | ≤ {CHECKIN_FLOOR_RATIO}× | |")
     not_available = sorted({k.split(".")[1] for (k, _), r in rows.items() if k.startswith("learnlog.") and not r["ok"]})
