@@ -54,7 +54,10 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
             pledge.end_day(pledge.terms.week_starts).is_none_or(|end| end >= today)
         });
         match existing {
-            Some(row) => change_rate(conn, row, rate, options, &settings, today, now),
+            Some(row) => {
+                let id = row.id;
+                change_rate(conn, row, rate, options, &settings, today, now).map(|message| (message, id))
+            }
             None => {
                 let pledge = Pledge::new(rate, from.unwrap_or(today), until, settings.pledge_terms()).map_err(user)?;
                 let mut row = PledgeRow {
@@ -78,13 +81,15 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
                 let staked = stake.as_deref().map(|s| format!(", stake: {s}")).unwrap_or_default();
                 let name = if item_id.is_none() { "all study".to_string() } else { target.to_string() };
                 let scheduled = if pledge.from > today { " (scheduled)" } else { "" };
-                Ok(format!("Pledge #{}: {rate} on {name} from {}{scheduled}{staked}.", row.id, pledge.from))
+                Ok((format!("Pledge #{}: {rate} on {name} from {}{scheduled}{staked}.", row.id, pledge.from), row.id))
             }
         }
     })?;
+    let (message, id) = message;
     if ctx.out.json {
+        // The pledge made or changed, as `list pledges --json` shows it.
         let book = crate::commands::pledge_book(ctx)?;
-        return ctx.out.json_doc(&book.pledges);
+        return ctx.out.json_doc(&book.pledges.iter().find(|p| p.id == id));
     }
     ctx.out.done(message)
 }

@@ -46,6 +46,13 @@ fn every_write_and_utility_command_prints_one_json_document() {
     assert_eq!(pledge["id"], 2);
     assert_eq!(pledge["target"], "birds");
 
+    // Making or changing a pledge prints that pledge, not the whole book.
+    let made = json_of(&env, &["pledge", "all", "20m/day"]);
+    assert!(made.is_object(), "{made}");
+    assert_eq!(made["target"], "all");
+    let changed = json_of(&env, &["pledge", "all", "30m/day"]);
+    assert_eq!((&changed["id"], &changed["rate"]), (&made["id"], &serde_json::json!("30m/day")));
+
     let debt = json_of(&env, &["settle", "1", "--note", "paid"]);
     assert_eq!(debt["id"], 1);
     assert_eq!(debt["note"], "paid");
