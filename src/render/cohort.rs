@@ -3,9 +3,9 @@
 //! escaped, the same Content-Security-Policy and stylesheet).
 
 use anyhow::Result;
-use maud::{DOCTYPE, PreEscaped, html};
+use maud::{DOCTYPE, html};
 
-use super::html::{CSP, STYLE, clean};
+use super::html::{clean, head};
 use super::markdown::escape;
 use crate::output::Out;
 use crate::report::cohort::{Board, BoardMember, BoardPledge};
@@ -98,15 +98,7 @@ pub fn html(b: &Board) -> String {
     let markup = html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy" content=(CSP);
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="color-scheme" content="light dark";
-                meta name="generator" content="learnlog";
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
+            (head(&title))
             body {
                 main {
                     header {
@@ -196,6 +188,6 @@ mod tests {
         let page = html(&board("<script>alert(1)</script>"));
         assert!(!page.contains("<script>"), "{page}");
         assert!(page.contains("&lt;script&gt;"));
-        assert!(page.contains(CSP));
+        assert!(page.contains(super::super::html::CSP));
     }
 }

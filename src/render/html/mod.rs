@@ -26,6 +26,22 @@ use crate::report::period::ItemLine;
 /// The page's policy: nothing but its own inline styles and data: images.
 pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
+/// The page's head: charset, the Content-Security-Policy that forbids every
+/// request, the viewport, both colour schemes, the title and the stylesheet.
+pub(crate) fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta http-equiv="Content-Security-Policy" content=(CSP);
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="color-scheme" content="light dark";
+            meta name="generator" content="learnlog";
+            title { (title) }
+            style { (PreEscaped(STYLE)) }
+        }
+    }
+}
+
 /// The whole page.
 pub fn page(page: &Page) -> String {
     let r = &page.report;
@@ -33,15 +49,7 @@ pub fn page(page: &Page) -> String {
     let markup = html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy" content=(CSP);
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="color-scheme" content="light dark";
-                meta name="generator" content="learnlog";
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
+            (head(&title))
             body {
                 main {
                     header {
@@ -313,7 +321,7 @@ pub fn table_box(label: &str, table: Markup) -> Markup {
     }
 }
 
-pub(crate) const STYLE: &str = include_str!("style.css");
+const STYLE: &str = include_str!("style.css");
 
 #[cfg(test)]
 mod tests {
