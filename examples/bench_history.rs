@@ -399,6 +399,9 @@ fn write_pledges(conn: &Connection, history: &History, ids: &[i64], dice: &mut D
         let rates = vec![(Some("2h/week"), from), (None, end)];
         pledges.push(PledgePlan { item_id: Some(ids[i]), stake: None, from, rates });
     }
+    // The terms a pledge made today keeps (the default config's), as every
+    // pledge learnlog writes now has: none is left for a later run to fill.
+    let terms = learnlog::config::Config::default().settings()?.pledge_terms();
     for plan in pledges {
         let created = plan.from.and_hms_opt(9, 0, 0).map(|t| t.and_utc()).unwrap_or_default();
         let row = PledgeRow {
@@ -414,7 +417,7 @@ fn write_pledges(conn: &Connection, history: &History, ids: &[i64], dice: &mut D
             rates: Vec::new(),
             created_at: created,
             updated_at: created,
-            terms: None,
+            terms: Some(terms.clone()),
             completion: None,
         };
         let pledge_id = store::pledges::insert(conn, &row)?;
