@@ -4,6 +4,7 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
 use comfy_table::{ContentArrangement, LineStyle, Table, TableStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::ColorChoice;
@@ -171,12 +172,27 @@ impl Out {
         Ok(())
     }
 
-    /// A progress line on stderr for long work of `total` steps. It shows
-    /// only when stderr is a terminal and the work is large, so piped or
-    /// logged output never fills with carriage returns.
+    /// A progress bar on stderr for long work of `total` steps. It shows
+    /// only when someone watches (stdout and stderr are terminals), the
+    /// work is large, and `-q` was not given: piped, logged or cron output
+    /// never fills with redraws.
     pub fn progress(&self, label: &str, total: usize) -> Progress {
-        let shown = total >= PROGRESS_MIN_STEPS && io::stderr().is_terminal();
-        Progress { label: label.to_string(), total, shown, last_percent: None }
+        self.progress_from(label, total, PROGRESS_MIN_STEPS)
+    }
+
+    /// [`Out::progress`] for steps larger than a record (a sync's batches
+    /// of up to a thousand changes): shown from `min_steps` on.
+    pub fn progress_from(&self, label: &str, total: usize, min_steps: usize) -> Progress {
+        let watched = self.is_tty && io::stderr().is_terminal() && !self.quiet;
+        if !watched || total < min_steps.max(1) {
+            return Progress(ProgressBar::hidden());
+        }
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(label.to_string());
+        Progress(bar)
     }
 
     pub fn flush(&mut self) -> Result<()> {
@@ -237,40 +253,24 @@ impl Out {
     }
 }
 
-/// Work smaller than this finishes before a progress line could help.
+/// Records or changes: work smaller than this finishes before a progress
+/// bar could help.
 const PROGRESS_MIN_STEPS: usize = 2000;
 
-/// A `label: done/total (pct %)` line redrawn in place on stderr.
-pub struct Progress {
-    label: String,
-    total: usize,
-    shown: bool,
-    last_percent: Option<usize>,
-}
+const PROGRESS_TEMPLATE: &str = "{msg}: [{bar:30}] {pos}/{len} ({percent} %, {eta} left)";
+
+/// A progress bar for long work (sync, import); hidden when no one watches.
+pub struct Progress(ProgressBar);
 
 impl Progress {
-    /// `done` steps of the total are finished; redraws when the percentage moves.
+    /// `done` steps of the total are finished.
     pub fn tick(&mut self, done: usize) {
-        if !self.shown || self.total == 0 {
-            return;
-        }
-        let percent = done.min(self.total) * 100 / self.total;
-        if self.last_percent == Some(percent) {
-            return;
-        }
-        self.last_percent = Some(percent);
-        let mut stderr = io::stderr().lock();
-        // A failed progress write must not fail the work it reports on.
-        let _ = write!(stderr, "\r{}: {done}/{} ({percent} %)", self.label, self.total);
-        let _ = stderr.flush();
+        self.0.set_position(done as u64);
     }
 
-    /// Clears the line.
+    /// Clears the bar.
     pub fn finish(&mut self) {
-        if self.shown && self.last_percent.is_some() {
-            let _ = write!(io::stderr().lock(), "\r\x1b[2K");
-        }
-        self.shown = false;
+        self.0.finish_and_clear();
     }
 }
 

@@ -298,10 +298,15 @@ fn publish_to_cohorts(ctx: &mut Ctx, remote: &mut Remote) -> Result<Option<Strin
     })
 }
 
-/// A progress line on a terminal for long work; none with -q.
+/// A progress bar on a terminal for long work, counted in changes (none
+/// with -q or off a terminal: `Out` decides).
 fn progress_line(ctx: &Ctx, label: &str, total: usize) -> crate::output::Progress {
-    ctx.out.progress(label, if ctx.out.quiet { 0 } else { total })
+    ctx.out.progress(label, total)
 }
+
+/// Pulled rows are batches of up to `CHANGES_PER_BATCH` changes, their
+/// count unknown until opened: a few rows are already a long history.
+const PULL_ROWS_WORTH_A_BAR: usize = 3;
 
 fn describe_seconds(seconds: i64) -> String {
     match seconds {
@@ -343,10 +348,12 @@ fn push(
     // batches go again too, and the server tells the same rows (a lost
     // confirmation) from other ones (a copy of this database).
     let first = server_head.min(state.pushed_seq) + 1;
-    let total = (last - first + 1).max(0) as usize;
-    let mut progress = progress_line(ctx, "pushing", total);
+    let db = ctx.write_db()?;
+    let total = store::sync::changes_in(db.conn(), first, last)?;
+    let mut progress = ctx.out.progress("pushing", total);
     let db = ctx.write_db()?;
     let mut pushed = 0;
+    let mut sent = 0;
     let mut seq = first;
     while seq <= last {
         let mut rows = Vec::new();
@@ -359,6 +366,7 @@ fn push(
                     &batch.to_bytes()?,
                 );
                 pushed += batch.changes.len();
+                sent += batch.changes.len();
                 rows.push(LogRow { device: state.device, seq, nonce, sealed });
             }
             seq += 1;
@@ -367,7 +375,7 @@ fn push(
             return Err(copied_database());
         }
         db.sync_write(|conn| store::sync::set_pushed(conn, seq - 1))?;
-        progress.tick((seq - first) as usize);
+        progress.tick(sent);
     }
     progress.finish();
     // What a re-push sent again is not news to the learner: count only the new.
@@ -401,7 +409,7 @@ fn pull(
         .filter(|(_, cursor, head)| head > cursor)
         .collect();
     let total: i64 = behind.iter().map(|(_, cursor, head)| head - cursor).sum();
-    let mut progress = progress_line(ctx, "pulling", total.max(0) as usize);
+    let mut progress = ctx.out.progress_from("pulling", total.max(0) as usize, PULL_ROWS_WORTH_A_BAR);
     let mut pulled = Vec::new();
     for (device, mut cursor, head) in behind {
         while cursor < head {

@@ -338,6 +338,16 @@ pub fn batch(conn: &Connection, seq: i64) -> Result<Option<(Batch, Vec<u8>)>> {
     Ok(Some((Batch { sent_at_ms, changes }, nonce)))
 }
 
+/// How many local changes batches `first..=last` hold.
+pub fn changes_in(conn: &Connection, first: i64, last: i64) -> Result<usize> {
+    let count: i64 = conn.query_row(
+        "SELECT count(*) FROM sync_changes WHERE device IS NULL AND seq BETWEEN ?1 AND ?2",
+        [first, last],
+        |r| r.get(0),
+    )?;
+    Ok(count.max(0) as usize)
+}
+
 /// Records that the server holds every batch up to `seq`.
 pub fn set_pushed(conn: &Connection, seq: i64) -> Result<()> {
     conn.execute("UPDATE sync_state SET pushed_seq = ?1", [seq])?;

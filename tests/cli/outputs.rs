@@ -427,6 +427,26 @@ fn report_of_one_course_project_or_goal() {
     env.run(&["report", "nope"]).fails(2);
 }
 
+// ---- progress ------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_large_import_shows_progress_on_a_terminal_only() {
+    if !crate::common::has_script() {
+        return;
+    }
+    let (_source, file) = crate::common::history_file(2500);
+    let import = format!("import '{}'", file.display());
+    let run = TestEnv::new().on_terminal(&import);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("importing: ["), "no progress bar:\n{}", run.stdout);
+    let quiet = TestEnv::new().on_terminal(&format!("{import} -q"));
+    assert_eq!(quiet.code, 0, "{}", quiet.transcript());
+    assert!(!quiet.stdout.contains("importing"), "a progress bar with -q:\n{}", quiet.stdout);
+    let piped = TestEnv::new().run(&["import", file.to_str().unwrap()]).ok();
+    assert!(!piped.stderr.contains("importing"), "a progress bar on a pipe:\n{}", piped.stderr);
+}
+
 // ---- after a check-in ----------------------------------------------------------
 
 /// Runs learnlog on a terminal (through `script`).

@@ -4,9 +4,12 @@
 
 use serde_json::Value;
 
-use crate::common::TestEnv;
+use std::process::{Child, Stdio};
+
+use crate::common::cluster::Cluster;
 use crate::common::pg::PgTest;
 use crate::common::proxy::Proxy;
+use crate::common::{Run, TestEnv, history_file, to_run};
 
 /// A server with one learner on it.
 struct Server {
@@ -34,10 +37,7 @@ fn server() -> Option<Server> {
 impl Server {
     /// A device: its own home, database and config, its clock at `now`.
     fn device(&self, now: &str) -> TestEnv {
-        let mut env = TestEnv::new();
-        env.at(now);
-        env.extra_env.push(("PGPASSWORD".into(), self.password.clone()));
-        env
+        device_of(&self.password, now)
     }
 
     /// The first device: sets up and returns the recovery key.
@@ -46,6 +46,11 @@ impl Server {
     }
 
     fn first_through(&self, env: &TestEnv, url: &str) -> String {
+        Server::setup_through(env, url)
+    }
+
+    /// Sets up the first device of a learner at `url`; returns the recovery key.
+    fn setup_through(env: &TestEnv, url: &str) -> String {
         let run = env.run(&["sync", "setup", url]).ok();
         run.stdout
             .lines()
@@ -57,6 +62,14 @@ impl Server {
     fn join(&self, env: &TestEnv, key: &str) {
         env.run(&["sync", "setup", &self.url, "--key", key]).ok();
     }
+}
+
+/// A device of the learner whose password is `password`, its clock at `now`.
+fn device_of(password: &str, now: &str) -> TestEnv {
+    let mut env = TestEnv::new();
+    env.at(now);
+    env.extra_env.push(("PGPASSWORD".into(), password.to_string()));
+    env
 }
 
 /// `export --format json` with the export's own time left out and every
@@ -596,4 +609,148 @@ fn a_device_whose_push_conflicts_keeps_its_own_changes_after_new_device() {
         export(&a)["sessions"].as_array().unwrap().iter().map(|s| s["minutes"].as_i64().unwrap()).collect();
     assert_eq!(minutes.len(), 2, "{minutes:?}");
     assert!(minutes.contains(&35) && minutes.contains(&20), "{minutes:?}");
+}
+
+/// `learnlog sync` started in the background (to be stopped mid-way).
+fn spawn_sync(env: &TestEnv) -> Child {
+    env.command(&["sync"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start learnlog sync")
+}
+
+fn finish(child: Child) -> Run {
+    to_run(child.wait_with_output().expect("wait for learnlog sync"))
+}
+
+/// The database file is whole (SQLite's own check).
+fn assert_whole(env: &TestEnv) {
+    let check: String = env.sql().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok", "the database is damaged");
+}
+
+/// A failed sync says what happened and what to do, in one `error:` line and a hint.
+fn assert_told_to_retry(run: &Run) {
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.starts_with("error: "), "{}", run.transcript());
+    assert!(run.stderr.contains("hint: "), "{}", run.transcript());
+}
+
+#[test]
+fn a_server_restarted_in_the_middle_of_a_push_or_a_pull_loses_and_doubles_nothing() {
+    let Some(cluster) = Cluster::start() else { return };
+    let admin = TestEnv::new();
+    admin.run(&["server", "init", &cluster.admin_url()]).ok();
+    let password = "restart-pw";
+    admin
+        .run_stdin(&["server", "add-member", "ana", "--password-stdin", "--url", &cluster.admin_url()], "restart-pw\n")
+        .ok();
+    let proxy = Proxy::start(&cluster.host_port());
+    let url = proxy.url(&cluster.url_as("ana"));
+    let a = device_of(password, "2026-11-23T10:00:00Z");
+    let b = device_of(password, "2026-11-23T10:00:00Z");
+    let key = Server::setup_through(&a, &url);
+    b.run(&["sync", "setup", &url, "--key", &key]).ok();
+    let (_source, file) = history_file(2000);
+    a.run(&["import", file.to_str().unwrap(), "-q"]).ok();
+
+    // The push is frozen a little way in; the server stops as in a crash
+    // and starts again; the frozen connection is gone.
+    proxy.hold_after(20_000);
+    let push = spawn_sync(&a);
+    assert!(proxy.wait_holding(60), "the push never reached the mark");
+    cluster.restart();
+    proxy.release();
+    assert_told_to_retry(&finish(push));
+    assert_whole(&a);
+    assert_eq!(sync(&a)["pushed"], 2001, "the retry pushes everything, once");
+    // Many small syncs after it: the other device's pull takes more than
+    // one round trip, so a restart can fall between two of them.
+    for i in 0..55 {
+        a.run(&["checkin", "long-course", &format!("{}m", 5 + i % 20), "-q"]).ok();
+        a.run(&["sync", "-q"]).ok();
+    }
+
+    // The same in the middle of the other device's pull: nothing applied.
+    let before = export(&b);
+    proxy.hold_after(20_000);
+    let pull = spawn_sync(&b);
+    assert!(proxy.wait_holding(60), "the pull never reached the mark");
+    cluster.restart();
+    proxy.release();
+    assert_told_to_retry(&finish(pull));
+    assert_whole(&b);
+    assert_eq!(export(&b), before, "a pull cut by a restart changed the record");
+    assert_eq!(sync(&b)["pulled"], 2056);
+    assert_eq!(export(&a), export(&b));
+    assert_eq!(export(&b)["sessions"].as_array().map(Vec::len), Some(2055));
+}
+
+#[test]
+fn a_sync_killed_in_the_middle_of_a_push_or_a_pull_completes_on_the_next_run() {
+    let Some(server) = server() else { return };
+    let proxy = Proxy::start(&server.pg.host_port());
+    let url = proxy.url(&server.url);
+    let a = server.device("2026-11-23T10:00:00Z");
+    let b = server.device("2026-11-23T10:00:00Z");
+    let key = server.first_through(&a, &url);
+    b.run(&["sync", "setup", &url, "--key", &key]).ok();
+    let (_source, file) = history_file(2000);
+    a.run(&["import", file.to_str().unwrap(), "-q"]).ok();
+
+    // Killed (SIGKILL: no clean-up of any kind) while its push is in flight.
+    proxy.hold_after(20_000);
+    let mut push = spawn_sync(&a);
+    assert!(proxy.wait_holding(60), "the push never reached the mark");
+    push.kill().unwrap();
+    let _ = push.wait();
+    proxy.release();
+    assert_whole(&a);
+    sync(&a);
+
+    // Killed while its pull is in flight: the record is as it was.
+    let before = export(&b);
+    proxy.hold_after(20_000);
+    let mut pull = spawn_sync(&b);
+    assert!(proxy.wait_holding(60), "the pull never reached the mark");
+    pull.kill().unwrap();
+    let _ = pull.wait();
+    proxy.release();
+    assert_whole(&b);
+    assert_eq!(export(&b), before, "a killed pull changed the record");
+    assert_eq!(sync(&b)["pulled"], 2001);
+    a.run(&["checkin", "long-course", "15m", "-q"]).ok();
+    sync(&a);
+    sync(&b);
+    assert_eq!(export(&a), export(&b));
+    assert_eq!(export(&b)["sessions"].as_array().map(Vec::len), Some(2001));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_long_sync_shows_progress_on_a_terminal_and_nothing_otherwise() {
+    let Some(server) = server() else { return };
+    if !crate::common::has_script() {
+        return;
+    }
+    let a = server.device("2026-11-23T10:00:00Z");
+    let b = server.device("2026-11-23T10:00:00Z");
+    let key = server.first(&a);
+    let (_source, file) = history_file(2500);
+    a.run(&["import", file.to_str().unwrap(), "-q"]).ok();
+    let run = a.on_terminal("sync");
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("pushing: ["), "no progress bar:\n{}", run.stdout);
+    server.join(&b, &key);
+    let pull = b.on_terminal("sync");
+    assert_eq!(pull.code, 0, "{}", pull.transcript());
+    assert!(pull.stdout.contains("pulling: ["), "no progress bar:\n{}", pull.stdout);
+    assert!(export(&a) == export(&b), "the devices differ");
+    let c = server.device("2026-11-23T10:00:00Z");
+    server.join(&c, &key);
+    let quiet = c.on_terminal("sync -q");
+    assert_eq!(quiet.code, 0, "{}", quiet.transcript());
+    assert!(!quiet.stdout.contains("pulling"), "a progress bar with -q:\n{}", quiet.stdout);
+    assert!(export(&a) == export(&c), "the devices differ");
+    // Piped (cron, a script): never a bar.
+    a.run(&["checkin", "long-course", "20m", "-q"]).ok();
+    let piped = a.run(&["sync"]).ok();
+    assert!(!piped.stderr.contains('['), "{}", piped.stderr);
 }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod pg;
 pub mod proxy;
 
@@ -259,5 +260,53 @@ pub fn to_run(output: Output) -> Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A learnlog export of one course and `n` sessions over two years (three
+/// a day at most), different every call: a history large enough that its
+/// push and its pull take many round trips' worth of bytes.
+pub fn history_file(n: usize) -> (TestEnv, PathBuf) {
+    let source = TestEnv::new();
+    source.run(&["add", "course", "Long Course", "-q"]).ok();
+    source.run(&["checkin", "long-course", "30m", "--note", "one of many", "-q"]).ok();
+    let mut doc = source.run(&["export", "--format", "json"]).ok().json();
+    let template = doc["sessions"][0].clone();
+    let last = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let sessions = (0..n)
+        .map(|i| {
+            let day = last - chrono::Days::new((i % 700) as u64);
+            let mut session = template.clone();
+            session["uuid"] = serde_json::Value::String(uuid::Uuid::new_v4().to_string());
+            session["study_day"] = serde_json::Value::String(day.to_string());
+            session["started_at"] = serde_json::Value::String(format!("{day}T{:02}:00:00Z", 6 + 2 * (i / 700)));
+            session
+        })
+        .collect();
+    doc["sessions"] = serde_json::Value::Array(sessions);
+    let path = source.path("history.json");
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    (source, path)
+}
+
+/// Whether `script` (util-linux) is here to give a command a terminal;
+/// under `CI=true` it must be.
+pub fn has_script() -> bool {
+    let here = Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !here && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("`script` (util-linux) is missing under CI=true: a terminal test must not be skipped");
+    }
+    here
+}
+
+impl TestEnv {
+    /// Runs learnlog on a terminal (through `script`): stdout and stderr
+    /// both arrive in `stdout`, as on a screen.
+    pub fn on_terminal(&self, args: &str) -> Run {
+        let command = format!("'{BIN}' {args}");
+        let mut cmd = self.program("script", &["-qec", &command, "/dev/null"]);
+        // A terminal that can redraw a line (progress bars need one).
+        cmd.env("TERM", "xterm");
+        to_run(cmd.output().unwrap())
     }
 }

@@ -28,6 +28,11 @@ struct State {
     limit: AtomicU64,
     /// Connections cut so far.
     cuts: AtomicU64,
+    /// Hold (forward nothing more) once `forwarded` would pass this, until
+    /// released: the moment a test stops or kills something mid-transfer.
+    hold: AtomicU64,
+    /// A pump is holding data now.
+    holding: AtomicBool,
     refuse: AtomicBool,
     stop: AtomicBool,
     open: Mutex<Vec<TcpStream>>,
@@ -54,7 +59,7 @@ impl Proxy {
     pub fn start(target: &str) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
         let port = listener.local_addr().expect("proxy address").port();
-        let state = Arc::new(State { limit: AtomicU64::new(NEVER), ..State::default() });
+        let state = Arc::new(State { limit: AtomicU64::new(NEVER), hold: AtomicU64::new(NEVER), ..State::default() });
         let shared = state.clone();
         let upstream = target.to_string();
         thread::spawn(move || {
@@ -105,6 +110,32 @@ impl Proxy {
         self.state.limit.store(now.saturating_add(bytes), Ordering::SeqCst);
     }
 
+    /// Stops forwarding once `bytes` more have passed (the data that would
+    /// pass the mark is held back, the connections stay open) until
+    /// [`Proxy::release`]: the transfer is frozen mid-way, for a test to
+    /// restart the server or kill the client at a known point.
+    pub fn hold_after(&self, bytes: u64) {
+        let now = self.state.forwarded.load(Ordering::SeqCst);
+        self.state.hold.store(now.saturating_add(bytes), Ordering::SeqCst);
+    }
+
+    /// Waits until a transfer is held (true) or `seconds` pass (false).
+    pub fn wait_holding(&self, seconds: u64) -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        while std::time::Instant::now() < deadline {
+            if self.state.holding.load(Ordering::SeqCst) {
+                return true;
+            }
+            thread::sleep(std::time::Duration::from_millis(5));
+        }
+        false
+    }
+
+    /// Forwards again what was held, and everything after it.
+    pub fn release(&self) {
+        self.state.hold.store(NEVER, Ordering::SeqCst);
+    }
+
     /// Cuts every open connection now.
     pub fn cut_now(&self) {
         self.state.cut_all();
@@ -147,6 +178,13 @@ fn pump(mut from: TcpStream, mut to: TcpStream, state: &State) {
             Ok(n) => n as u64,
         };
         let before = state.forwarded.fetch_add(n, Ordering::SeqCst);
+        if before.saturating_add(n) > state.hold.load(Ordering::SeqCst) {
+            state.holding.store(true, Ordering::SeqCst);
+            while state.hold.load(Ordering::SeqCst) != NEVER && !state.stop.load(Ordering::SeqCst) {
+                thread::sleep(std::time::Duration::from_millis(2));
+            }
+            state.holding.store(false, Ordering::SeqCst);
+        }
         let limit = state.limit.load(Ordering::SeqCst);
         if before.saturating_add(n) > limit {
             let allowed = limit.saturating_sub(before) as usize;
@@ -220,6 +258,19 @@ mod tests {
         assert!(roundtrip(proxy.port, b"no").is_err());
         proxy.refuse(false);
         assert_eq!(roundtrip(proxy.port, b"yes").unwrap(), b"yes");
+    }
+
+    #[test]
+    fn holds_after_n_bytes_until_released() {
+        let proxy = Proxy::start(&echo());
+        proxy.hold_after(3);
+        let port = proxy.port;
+        let client = thread::spawn(move || roundtrip(port, b"held"));
+        assert!(proxy.wait_holding(5), "nothing was held");
+        thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!client.is_finished(), "the held data arrived");
+        proxy.release();
+        assert_eq!(client.join().unwrap().unwrap(), b"held");
     }
 
     #[test]
