@@ -40,16 +40,27 @@ impl Scope {
 /// The order session numbers count in: the same on every device.
 const ORDER: &str = "study_day, coalesce(started_at, ''), uuid";
 
-/// A session's number, from the day totals (sessions with minutes before
-/// its day), the few zero-minute ones before it, and its own day: a handful
-/// of index reads, not a count of the whole history.
-const SELECT: &str = "SELECT s.id, s.uuid, i.slug, s.item_id, s.study_day, s.started_at, s.utc_offset, s.minutes,
-    s.units, s.note, s.level, s.created_at, s.updated_at, s.progress_to,
-    (SELECT coalesce(sum(sessions), 0) FROM day_totals WHERE study_day < s.study_day)
-    + (SELECT count(*) FROM sessions z INDEXED BY sessions_zero WHERE z.minutes = 0 AND z.study_day < s.study_day)
-    + (SELECT count(*) FROM sessions o WHERE o.study_day = s.study_day
-       AND (coalesce(o.started_at, ''), o.uuid) < (coalesce(s.started_at, ''), s.uuid)) + 1
-    FROM sessions s LEFT JOIN items i ON i.id = s.item_id";
+/// A session's columns, then its number, for `from_row`.
+const COLUMNS: &str = "s.id, s.uuid, i.slug, s.item_id, s.study_day, s.started_at, s.utc_offset, s.minutes,
+    s.units, s.note, s.level, s.created_at, s.updated_at, s.progress_to";
+
+/// A session's number: how many sessions there are (`session_count`) less
+/// those after it — on later days (the day totals count those with
+/// minutes, `sessions_zero` the few without) and later on its own day. A
+/// handful of index reads for a recent session, whatever the history's
+/// size; never a count of the whole history.
+const NUMBER: &str = "(SELECT n FROM session_count)
+    - (SELECT coalesce(sum(sessions), 0) FROM day_totals WHERE study_day > s.study_day)
+    - (SELECT count(*) FROM sessions z INDEXED BY sessions_zero WHERE z.minutes = 0 AND z.study_day > s.study_day)
+    - (SELECT count(*) FROM sessions o WHERE o.study_day = s.study_day
+       AND (coalesce(o.started_at, ''), o.uuid) > (coalesce(s.started_at, ''), s.uuid))";
+
+const FROM: &str = "FROM sessions s LEFT JOIN items i ON i.id = s.item_id";
+
+/// The query of sessions with `number` as each one's number.
+fn select(number: &str) -> String {
+    format!("SELECT {COLUMNS},\n    {number}\n    {FROM}")
+}
 
 fn from_row(r: &Row) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -138,11 +149,11 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Session>> {
-    Ok(conn.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row).optional()?)
+    Ok(conn.query_row(&format!("{} WHERE s.id = ?1", select(NUMBER)), [id], from_row).optional()?)
 }
 
 pub fn by_uuid(conn: &Connection, uuid: &str) -> Result<Option<Session>> {
-    Ok(conn.query_row(&format!("{SELECT} WHERE s.uuid = ?1"), [uuid], from_row).optional()?)
+    Ok(conn.query_row(&format!("{} WHERE s.uuid = ?1", select(NUMBER)), [uuid], from_row).optional()?)
 }
 
 /// Sessions in a scope from `since` on, the latest `limit` of them, in
@@ -155,9 +166,7 @@ pub fn list(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: O
     // Every session from a day on, the latest of them: a run of consecutive
     // numbers, read backwards along the `sessions_order` index and numbered
     // from the first one's number.
-    let number_at = SELECT.find("(SELECT coalesce(sum(sessions)").unwrap_or(0);
-    let number_end = SELECT.find("FROM sessions s LEFT JOIN").unwrap_or(SELECT.len());
-    let select = format!("{}0\n    {}", &SELECT[..number_at], &SELECT[number_end..]);
+    let select = select("0");
     let mut stmt = conn.prepare(&format!(
         "{select} WHERE (?1 IS NULL OR s.study_day >= ?1)
          ORDER BY s.study_day DESC, coalesce(s.started_at, '') DESC, s.uuid DESC LIMIT ?2"
@@ -177,11 +186,9 @@ pub fn list(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: O
 
 /// Sessions of some items: numbered by one pass over every session.
 fn list_ranked(conn: &Connection, scope: &Scope, since: Option<NaiveDate>, limit: i64) -> Result<Vec<Session>> {
-    let number_at = SELECT.find("(SELECT coalesce(sum(sessions)").unwrap_or(0);
-    let number_end = SELECT.find("FROM sessions s LEFT JOIN").unwrap_or(SELECT.len());
-    let select = format!("{}r.number\n    {}", &SELECT[..number_at], &SELECT[number_end..]);
-    let select =
-        select.replace("FROM sessions s LEFT JOIN", "FROM sessions s JOIN ranked r ON r.row_id = s.id LEFT JOIN");
+    let select = format!(
+        "SELECT {COLUMNS},\n    r.number\n    FROM sessions s JOIN ranked r ON r.row_id = s.id LEFT JOIN items i ON i.id = s.item_id"
+    );
     let mut stmt = conn.prepare(&format!(
         "WITH ranked AS (SELECT id AS row_id, row_number() OVER (ORDER BY {ORDER}) AS number FROM sessions)
          SELECT * FROM ({select} WHERE (?1 IS NULL OR s.item_id IN (SELECT value FROM json_each(?1)))

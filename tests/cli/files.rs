@@ -98,7 +98,7 @@ fn a_database_from_a_newer_learnlog_is_refused_and_left_untouched() {
         assert_eq!(
             env.redact(&run.stderr),
             "error: database [HOME]/data/learnlog.db: it was written by a newer learnlog (schema version 99; \
-             this learnlog knows up to 6)\nhint: upgrade learnlog; the file was left untouched\n"
+             this learnlog knows up to 7)\nhint: upgrade learnlog; the file was left untouched\n"
         );
         assert!(env.db_bytes() == before, "`{}` changed the file", args.join(" "));
     }
@@ -145,6 +145,7 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
              ALTER TABLE pledges DROP COLUMN terms; ALTER TABLE pledges DROP COLUMN completed_on;
              ALTER TABLE pledges DROP COLUMN completion_kept; ALTER TABLE rest_days DROP COLUMN utc_offset;
              DROP TABLE cohort_shares; DROP TABLE review_cache; DROP TABLE settlement_cache;
+             DROP TRIGGER sessions_count_insert; DROP TRIGGER sessions_count_delete; DROP TABLE session_count;
              PRAGMA user_version = 1;",
         )
         .unwrap();
@@ -168,7 +169,7 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!((version, index), (6, 1));
+    assert_eq!((version, index), (7, 1));
     // The day totals were rebuilt from the sessions.
     let minutes: i64 = conn.query_row("SELECT sum(minutes) FROM day_totals", [], |r| r.get(0)).unwrap();
     assert_eq!(minutes, 30);
@@ -292,7 +293,8 @@ fn back_to_version_4(env: &TestEnv) {
     sql.execute_batch(
         "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
          DROP INDEX sessions_marks; DROP INDEX sessions_order; DROP INDEX sessions_zero;
-         DROP TABLE cohort_shares; DROP TABLE review_cache; DROP TABLE settlement_cache;",
+         DROP TABLE cohort_shares; DROP TABLE review_cache; DROP TABLE settlement_cache;
+         DROP TRIGGER sessions_count_insert; DROP TRIGGER sessions_count_delete; DROP TABLE session_count;",
     )
     .unwrap();
 }

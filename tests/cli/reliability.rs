@@ -139,7 +139,7 @@ fn a_corrupt_database_is_refused_and_left_byte_identical() {
     assert_eq!(env.db_bytes(), garbage);
 }
 
-/// The trigger-kept day totals always equal a recount of the sessions,
+/// The trigger-kept day totals and session count always equal a recount of the sessions,
 /// whatever happened to them: edits, moves, deletions, cascades, undo, import.
 #[test]
 fn day_totals_always_match_the_sessions() {
@@ -165,6 +165,8 @@ fn day_totals_always_match_the_sessions() {
     let check = |env: &TestEnv, after: &str| {
         let (kept, counted) = recount(env);
         assert_eq!(kept, counted, "day totals diverged after {after}");
+        let count: i64 = env.sql().query_row("SELECT n FROM session_count", [], |r| r.get(0)).unwrap();
+        assert_eq!(count, env.count("sessions"), "the session count diverged after {after}");
     };
     env.run(&["add", "course", "A", "--units", "10"]).ok();
     env.run(&["add", "course", "B"]).ok();
