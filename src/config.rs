@@ -221,24 +221,43 @@ impl Settings {
 
 /// Writes `[sync] url` into the config file, keeping the rest of it.
 pub fn set_sync_url(path: &Path, url: &str) -> Result<()> {
+    edit_file(path, "sync.url", |document| {
+        let sync = document
+            .entry("sync")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .ok_or_else(|| user(format!("invalid config file {}: `sync` is not a table", path.display())))?;
+        sync.insert("url".into(), toml::Value::String(url.to_string()));
+        Ok(())
+    })
+    .map(|_| ())
+}
+
+/// Changes the config file at `path` (made if missing) by `change`, keeping
+/// the rest of it: the result must be a valid config, or nothing is
+/// written. A folder it creates is 0700; the file is replaced atomically,
+/// so an interrupted write leaves the old one. `key` names what changes,
+/// for the error. Returns the new config.
+pub fn edit_file(path: &Path, key: &str, change: impl FnOnce(&mut toml::Table) -> Result<()>) -> Result<Config> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(err) => return Err(err).with_context(|| format!("cannot read config file {}", path.display())),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
     };
     let mut document: toml::Table =
         toml::from_str(&text).map_err(|e| user(format!("invalid config file {}: {e}", path.display())))?;
-    let sync = document
-        .entry("sync")
-        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
-        .as_table_mut()
-        .ok_or_else(|| user(format!("invalid config file {}: `sync` is not a table", path.display())))?;
-    sync.insert("url".into(), toml::Value::String(url.to_string()));
+    change(&mut document)?;
+    let new_text = toml::to_string(&document)?;
+    let config: Config =
+        toml::from_str(&new_text).map_err(|e| user(format!("invalid value for `{key}`: {}", e.message())))?;
+    config
+        .settings()
+        .map_err(|e| user_hint(format!("invalid value for `{key}`: {e}"), "the config file was not changed"))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::store::create_private_dir(dir)?;
     }
-    std::fs::write(path, toml::to_string(&document)?)
-        .with_context(|| format!("cannot write config file {}", path.display()))
+    crate::files::write_atomically(path, new_text.as_bytes())?;
+    Ok(config)
 }
 
 /// ` (line N: the line)` for a parse error, so that a wrong value names its key.

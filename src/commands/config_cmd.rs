@@ -1,6 +1,6 @@
 //! `learnlog config [path|show|get KEY|set KEY VALUE]`.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::Ctx;
 use crate::cli::{ConfigAction, ConfigArgs};
@@ -57,13 +57,6 @@ const MINUTES_KEYS: &[&str] = &["default_minutes", "streak.min_minutes"];
 /// the result is a valid configuration.
 fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
     let path = ctx.config_path.clone();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
-    };
-    let mut document: toml::Table =
-        toml::from_str(&text).map_err(|e| user(format!("invalid config file {}: {e}", path.display())))?;
     let defaults = toml::Value::try_from(Config::default())?;
     let template = lookup(&defaults, key)
         .or_else(|_| if key == "database" { Ok(toml::Value::String(String::new())) } else { Err(unknown_key(key)) })?;
@@ -89,28 +82,20 @@ fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
         ),
         _ => toml::Value::String(value.to_string()),
     };
-    let mut parts: Vec<&str> = key.split('.').collect();
-    let last = parts.pop().ok_or_else(|| unknown_key(key))?;
-    let mut table = &mut document;
-    for part in parts {
-        table = table
-            .entry(part.to_string())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
-            .as_table_mut()
-            .ok_or_else(|| unknown_key(key))?;
-    }
-    table.insert(last.to_string(), typed);
-    let new_text = toml::to_string(&document)?;
-    let config: Config =
-        toml::from_str(&new_text).map_err(|e| user(format!("invalid value for `{key}`: {}", e.message())))?;
-    config
-        .settings()
-        .map_err(|e| user_hint(format!("invalid value for `{key}`: {e}"), "the config file was not changed"))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        // Created directories are 0700 (SPEC §5), like the database's.
-        crate::store::create_private_dir(dir)?;
-    }
-    crate::commands::write_atomically(&path, new_text.as_bytes())?;
+    let config = crate::config::edit_file(&path, key, |document| {
+        let mut parts: Vec<&str> = key.split('.').collect();
+        let last = parts.pop().ok_or_else(|| unknown_key(key))?;
+        let mut table = document;
+        for part in parts {
+            table = table
+                .entry(part.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .ok_or_else(|| unknown_key(key))?;
+        }
+        table.insert(last.to_string(), typed);
+        Ok(())
+    })?;
     if ctx.out.json {
         let written = lookup(&toml::Value::try_from(&config)?, key)?;
         return ctx.out.json_doc(&serde_json::json!({

@@ -139,15 +139,20 @@ fn given_key(args: &SyncSetupArgs) -> Result<Option<Key>> {
 
 fn setup(ctx: &mut Ctx, args: &SyncSetupArgs) -> Result<()> {
     let given = given_key(args)?;
-    server::ServerUrl::parse(&args.url)?;
+    // Kept and shown without a password: learnlog never stores one
+    // (PGPASSWORD or the password file give it).
+    let url = server::ServerUrl::parse(&args.url)?.to_string();
     let now = ctx.clock.now();
     let db_path = ctx.db_path()?;
     let key_file = key_path(&db_path);
     let kept = if key_file.exists() { Some(read_key(&key_file)?) } else { None };
+    let kept_text = kept.as_ref().map(Key::to_text);
     let mut remote = Remote::connect(&args.url)?;
     let owner = remote.member()?;
     let check = remote.key_check()?;
-    let mut made = false;
+    // The recovery key is shown whenever this device's own key (made now or
+    // on an earlier run that stopped half-way) is the learner's key.
+    let own_key = given.is_none();
     let key = match (check, given.or(kept)) {
         (Some((nonce, sealed)), Some(key)) => {
             if !seal::key_matches(&key, &owner, &nonce, &sealed) {
@@ -155,6 +160,9 @@ fn setup(ctx: &mut Ctx, args: &SyncSetupArgs) -> Result<()> {
                     format!("the key does not match the one {owner}'s other devices sync with"),
                     "give the recovery key the first device printed: learnlog sync setup URL --key KEY",
                 ));
+            }
+            if kept_text.as_deref() != Some(key.to_text().as_str()) {
+                write_key(&key_file, &key)?;
             }
             key
         }
@@ -167,17 +175,16 @@ fn setup(ctx: &mut Ctx, args: &SyncSetupArgs) -> Result<()> {
         (None, key) => {
             let key = match key {
                 Some(key) => key,
-                None => {
-                    made = true;
-                    Key::from_bytes(random::<KEY_BYTES>()?)
-                }
+                None => Key::from_bytes(random::<KEY_BYTES>()?),
             };
+            // The key file first: a key the server checks against but no
+            // file holds would lock every device out.
+            write_key(&key_file, &key)?;
             let nonce = random::<NONCE_BYTES>()?;
             remote.set_key_check(&nonce, &seal::seal_key_check(&key, &owner, &nonce))?;
             key
         }
     };
-    write_key(&key_file, &key)?;
     let db = ctx.write_db()?;
     let device = db.sync_write(|conn| {
         match store::sync::state(conn)? {
@@ -191,8 +198,8 @@ fn setup(ctx: &mut Ctx, args: &SyncSetupArgs) -> Result<()> {
         Ok(state.device)
     })?;
     let pending = store::sync::pending(db.conn())?;
-    crate::config::set_sync_url(&ctx.config_path, &args.url)?;
-    let report = SetupReport { url: args.url.clone(), device, recovery_key: made.then(|| key.to_text()), pending };
+    crate::config::set_sync_url(&ctx.config_path, &url)?;
+    let report = SetupReport { url, device, recovery_key: own_key.then(|| key.to_text()), pending };
     if ctx.out.json {
         return ctx.out.json_doc(&report);
     }
@@ -456,7 +463,9 @@ struct DeviceLine {
 }
 
 fn status(ctx: &mut Ctx) -> Result<()> {
-    let url = ctx.config.sync.url.clone();
+    // Never a password, even one written into the config by hand.
+    let url =
+        ctx.config.sync.url.as_deref().map(|u| server::ServerUrl::parse(u).map_or(u.to_string(), |p| p.to_string()));
     let conn = ctx.read_db()?.conn();
     let state = store::sync::state(conn)?.ok_or_else(not_set_up)?;
     let pending = store::sync::pending(conn)?;

@@ -754,3 +754,29 @@ fn a_long_sync_shows_progress_on_a_terminal_and_nothing_otherwise() {
     let piped = a.run(&["sync"]).ok();
     assert!(!piped.stderr.contains('['), "{}", piped.stderr);
 }
+
+#[test]
+fn a_password_in_the_url_is_used_but_never_stored_or_shown() {
+    let Some(server) = server() else { return };
+    let mut a = TestEnv::new();
+    a.at("2026-11-23T10:00:00Z");
+    let role = server.pg.role("ana");
+    let with_password = server.pg.url_with_password(&role, &server.password);
+    let run = a.run(&["--json", "sync", "setup", &with_password]).ok();
+    let key = run.json()["recovery_key"].as_str().expect("a recovery key").to_string();
+    assert!(!run.stdout.contains(&server.password), "{}", run.stdout);
+    let config = std::fs::read_to_string(a.config_path()).unwrap();
+    assert!(config.contains(&role), "{config}");
+    assert!(!config.contains(&server.password), "the password was stored:\n{config}");
+    let status = a.run(&["sync", "status"]).ok();
+    assert!(!status.stdout.contains(&server.password), "{}", status.stdout);
+    // Later syncs take the password from where libpq would: PGPASSWORD here.
+    let run = a.run(&["sync"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.contains("hint: "), "{}", run.stderr);
+    a.extra_env.push(("PGPASSWORD".into(), server.password.clone()));
+    a.run(&["sync", "-q"]).ok();
+    // Setting the first device up again shows the same recovery key.
+    let again = a.run(&["--json", "sync", "setup", &server.url]).ok().json();
+    assert_eq!(again["recovery_key"], key.as_str());
+}
