@@ -93,7 +93,7 @@ fn leave(ctx: &mut Ctx, name: &str) -> Result<()> {
     let mut c = client(ctx)?;
     let cohort = cohorts::find(&mut c, name)?;
     cohorts::leave(&mut c, cohort.id)?;
-    store::cohorts::unshare(ctx.write_db()?.conn(), &cohort.id.to_string(), None)?;
+    store::cohorts::forget(ctx.write_db()?.conn(), &cohort.id.to_string())?;
     if ctx.out.json {
         return ctx.out.json_doc(&json!({"cohort": name, "left": true}));
     }
@@ -130,10 +130,20 @@ fn share(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
     let mut c = client(ctx)?;
     let cohort = cohorts::find(&mut c, &a.name)?;
     let now = ctx.clock.now().to_rfc3339();
-    let added = store::cohorts::share(ctx.write_db()?.conn(), &cohort.id.to_string(), &cohort.name, &target, &now)?;
+    let id = cohort.id.to_string();
+    let added = store::cohorts::share(ctx.write_db()?.conn(), &id, &cohort.name, &target, &now)?;
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
-    let outcome = board::publish(ctx.write_db()?.conn(), &mut c, today, &settings)?;
+    let outcome = match board::publish(ctx.write_db()?.conn(), &mut c, today, &settings) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            // A share that failed is not left for the next sync to publish.
+            if added {
+                store::cohorts::unshare(ctx.write_db()?.conn(), &id, Some(&target))?;
+            }
+            return Err(err);
+        }
+    };
     if ctx.out.json {
         return ctx.out.json_doc(&json!({"cohort": cohort.name, "shared": shown, "new": added, "published": outcome}));
     }
@@ -149,16 +159,21 @@ fn unshare(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
     let mut c = client(ctx)?;
     let cohort = cohorts::find(&mut c, &a.name)?;
     let id = cohort.id.to_string();
-    let conn = ctx.write_db()?.conn();
-    let gone = store::cohorts::unshare(conn, &id, if target == "all" { None } else { Some(&target) })?;
-    if gone == 0 {
+    let shared = store::cohorts::shares(ctx.write_db()?.conn())?
+        .iter()
+        .any(|s| s.cohort == id && (target == "all" || s.target == target));
+    if !shared {
         return Err(user_hint(
             format!("{shown} is not shared with {}", cohort.name),
             "`learnlog cohort share NAME REF`",
         ));
     }
-    // What was published goes; what is still shared is published again.
+    // Withdrawn from the server first: if that fails, the share is still
+    // here and the command can run again. Then what is still shared is
+    // published again.
     cohorts::unpublish(&mut c, cohort.id)?;
+    let conn = ctx.write_db()?.conn();
+    store::cohorts::unshare(conn, &id, if target == "all" { None } else { Some(&target) })?;
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     board::publish(ctx.write_db()?.conn(), &mut c, today, &settings)?;

@@ -33,6 +33,8 @@ pub fn refresh_reviews(ctx: &mut Ctx, c: &mut Client) -> Result<()> {
         return Ok(());
     }
     let conn = ctx.write_db()?.conn();
+    let current: Vec<String> = fetched.iter().map(|(cohort, _)| cohort.clone()).collect();
+    store::cohorts::keep_reviews_of(conn, &current)?;
     for (cohort, reviews) in fetched {
         let rows: Vec<store::cohorts::CachedReview> = reviews
             .into_iter()

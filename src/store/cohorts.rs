@@ -38,6 +38,24 @@ pub fn unshare(conn: &Connection, cohort: &str, target: Option<&str>) -> Result<
     })
 }
 
+/// Forgets a cohort this learner left: its shares and the reviews cached
+/// from it.
+pub fn forget(conn: &Connection, cohort: &str) -> Result<()> {
+    conn.execute("DELETE FROM cohort_shares WHERE cohort = ?1", params![cohort])?;
+    conn.execute("DELETE FROM review_cache WHERE cohort = ?1", params![cohort])?;
+    Ok(())
+}
+
+/// Keeps the cached reviews of these cohorts only (the learner's cohorts
+/// now): a cohort left on another device takes its reviews along.
+pub fn keep_reviews_of(conn: &Connection, cohorts: &[String]) -> Result<()> {
+    conn.execute(
+        "DELETE FROM review_cache WHERE cohort NOT IN (SELECT value FROM json_each(?1))",
+        [serde_json::to_string(cohorts)?],
+    )?;
+    Ok(())
+}
+
 /// A review of one of this learner's projects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedReview {

@@ -26,8 +26,10 @@ fn learner(pg: &PgTest, admin: &TestEnv, name: &str) -> Learner {
             &format!("{password}\n"),
         )
         .ok();
-    let env = TestEnv::new();
-    let url = format!("{}?sslmode=disable", pg.url_with_password(&role, &password));
+    let mut env = TestEnv::new();
+    // The password as a learner gives it: libpq's PGPASSWORD, never the config.
+    env.extra_env.push(("PGPASSWORD".into(), password));
+    let url = format!("{}?sslmode=disable", pg.url_as(&role));
     env.write_config(&format!("[sync]\nurl = \"{url}\"\n"));
     Learner { env }
 }
@@ -272,6 +274,12 @@ fn peer_review() {
     assert_eq!(site["reviews"][0]["comment"], "great now");
     let resume = offline(&["portfolio", "--format", "json-resume"]);
     assert!(resume.contains("Peer reviews: 1 (mean 5.0/5)"), "{resume}");
+    // Leaving the cohort takes its reviews out of the cache and the portfolio.
+    alice.run(W1, &["cohort", "leave", "evenings"]).ok();
+    let cached: i64 = alice.env.sql().query_row("SELECT count(*) FROM review_cache", [], |r| r.get(0)).unwrap();
+    assert_eq!(cached, 0);
+    let md = offline(&["portfolio"]);
+    assert!(!md.contains("Peer reviews"), "{md}");
 }
 
 #[test]
