@@ -5,6 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// Bounds on counts typed as numbers: far above any course, and far below
+/// where sums of them could overflow.
+pub const MAX_UNITS: i64 = 1_000_000;
+pub const MAX_WEEKS: i64 = 10_000;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "learnlog",
@@ -467,13 +472,13 @@ pub struct CourseOpts {
     #[arg(long, value_name = "MONEY")]
     pub price: Option<String>,
     /// Number of units in the course
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=MAX_UNITS))]
     pub units: Option<i64>,
     /// What a unit is called (module, week, lesson…)
     #[arg(long, value_name = "NAME")]
     pub unit_name: Option<String>,
     /// Nominal length in weeks
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=MAX_WEEKS))]
     pub weeks: Option<i64>,
     /// Start date (default: today)
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
@@ -704,7 +709,7 @@ pub struct CheckinArgs {
     #[arg(value_name = "REF|DURATION", num_args = 0..=2)]
     pub words: Vec<String>,
     /// Units done in this session
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(-MAX_UNITS..=MAX_UNITS))]
     pub units: Option<i64>,
     /// Note
     #[arg(long, value_name = "TEXT")]

@@ -254,8 +254,15 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
             "write units done, optionally with the total: 5 or 5/12",
         )
     };
-    let target: i64 = done_text.trim().parse().map_err(|_| bad())?;
-    let total: Option<i64> = total_text.map(|t| t.trim().parse().map_err(|_| bad())).transpose()?;
+    let count = |text: &str| -> Result<i64> {
+        let n: i64 = text.trim().parse().map_err(|_| bad())?;
+        if n.abs() > crate::cli::MAX_UNITS {
+            return Err(user(format!("{n} units is too many (at most {})", crate::cli::MAX_UNITS)));
+        }
+        Ok(n)
+    };
+    let target = count(done_text)?;
+    let total = total_text.map(count).transpose()?;
     if target < 0 || total.is_some_and(|t| t <= 0 || t < target) {
         return Err(bad());
     }

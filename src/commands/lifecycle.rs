@@ -59,6 +59,9 @@ pub fn done(ctx: &mut Ctx, args: &DoneArgs) -> Result<()> {
 pub fn drop(ctx: &mut Ctx, args: &DropArgs) -> Result<()> {
     let today = ctx.clock.today();
     let day = args.date.as_deref().map(|d| parse_date(d, today)).transpose()?.unwrap_or(today);
+    if day > today {
+        return Err(user_hint(format!("{day} is in the future"), "record it on the day it happens"));
+    }
     let (view, pledges) = change_status(ctx, &args.reference, "drop", PledgeEffect::End, |item| {
         if !item.is_open() {
             return Err(user(format!("{} is already {}", item.slug, item.status)));

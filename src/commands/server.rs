@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::json;
 
 use crate::Ctx;
@@ -72,13 +72,7 @@ fn admin_client(url: &ServerUrl) -> Result<postgres::Client> {
             format!("the database {} on {} has no learnlog schema", url.dbname(), url.address()),
             format!("run `learnlog server init '{url}'` first"),
         )),
-        Some(version) if version > schema::latest() => Err(server::with_hint(
-            format!(
-                "the server's learnlog schema is version {version}, newer than this learnlog knows (up to {})",
-                schema::latest()
-            ),
-            "upgrade learnlog; nothing was changed on the server",
-        )),
+        Some(version) if version > schema::latest() => schema::refuse_newer(version).map(|()| client),
         Some(version) if version < schema::latest() => Err(server::with_hint(
             format!(
                 "the server's learnlog schema is version {version}, older than this learnlog's ({})",
@@ -95,7 +89,7 @@ fn add_member(ctx: &mut Ctx, args: &ServerAddMemberArgs) -> Result<()> {
     admin::validate_name(&args.name)?;
     let password = if args.password_stdin {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| user(format!("cannot read the password: {e}")))?;
+        std::io::stdin().read_to_string(&mut text).context("cannot read the password from stdin")?;
         let password = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
         if password.is_empty() {
             return Err(user("the password on stdin is empty"));

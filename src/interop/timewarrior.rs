@@ -169,7 +169,8 @@ mod tests {
     use chrono::{NaiveDate, NaiveTime};
 
     fn clock() -> Clock {
-        Clock::fixed(Utc::now(), NaiveTime::from_hms_opt(4, 0, 0).unwrap(), Zone::Utc)
+        let now = "2026-11-23T19:30:00Z".parse().unwrap();
+        Clock::fixed(now, NaiveTime::from_hms_opt(4, 0, 0).unwrap(), Zone::Utc)
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use crate::domain::records::{Item, Kind};
-use crate::error::user_hint;
+use crate::error::{user, user_hint};
 use crate::store;
 
 /// Minutes logged on a study day, every target together.
@@ -20,7 +20,7 @@ pub fn check_units(conn: &rusqlite::Connection, item: &Item, replacing: i64, uni
         return Ok(());
     }
     let others = store::items::units_done(conn, item.id)? - replacing;
-    let done = others + units;
+    let done = others.checked_add(units).ok_or_else(|| user(format!("{units} units is too many")))?;
     if done < 0 {
         return Err(user_hint(
             format!("{} has {others} units done; {units} would make fewer than none", item.slug),

@@ -330,7 +330,7 @@ impl SharedView<'_> {
             "pledges": self.shared_pledges.iter().map(|j| j.row.uuid.clone()).collect::<Vec<_>>(),
         });
         if current {
-            doc["progress"] = Value::Array(self.progress_doc());
+            doc["progress"] = Value::Array(self.progress_doc()?);
             doc["odds"] = Value::Array(self.odds_doc()?);
         }
         Ok(doc)
@@ -353,14 +353,14 @@ impl SharedView<'_> {
             .collect()
     }
 
-    fn progress_doc(&self) -> Vec<Value> {
+    fn progress_doc(&self) -> anyhow::Result<Vec<Value>> {
         self.record
             .items
             .iter()
             .filter(|i| self.in_scope(Some(i.id)) && i.units_total.is_some())
             .map(|i| {
-                let done = store::items::units_done(self.record.conn, i.id).unwrap_or(0);
-                json!({"slug": i.slug, "done": done, "total": i.units_total})
+                let done = store::items::units_done(self.record.conn, i.id)?;
+                Ok(json!({"slug": i.slug, "done": done, "total": i.units_total}))
             })
             .collect()
     }

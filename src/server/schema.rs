@@ -131,7 +131,7 @@ fn parse_version(text: Option<String>) -> Result<Option<i64>> {
         .transpose()
 }
 
-fn refuse_newer(version: i64) -> Result<()> {
+pub fn refuse_newer(version: i64) -> Result<()> {
     if version > latest() {
         return Err(with_hint(
             format!(

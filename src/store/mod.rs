@@ -249,8 +249,10 @@ impl Db {
         Ok(value)
     }
 
-    /// Runs `work` in one immediate transaction without journaling it (undo
-    /// itself, and applying what sync pulled). What it changes still travels.
+    /// Runs `work` in one immediate transaction without journaling it: undo
+    /// itself, which must not journal its own reversal. What it changes is
+    /// stamped and still travels to the other devices. (Pulled changes are
+    /// applied through `sync_write`, which neither journals nor stamps.)
     pub fn write_unjournaled<T>(
         &mut self,
         now: DateTime<Utc>,

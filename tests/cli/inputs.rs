@@ -388,3 +388,23 @@ fn the_man_page_has_a_fixed_date_and_lints_clean() {
     let said = format!("{}{}", String::from_utf8_lossy(&lint.stdout), String::from_utf8_lossy(&lint.stderr));
     assert!(lint.status.success() && said.is_empty(), "mandoc -Tlint:\n{said}");
 }
+
+/// Counts typed as numbers are bounded: no sum of them can overflow, and a
+/// date of a status change cannot be in the future.
+#[test]
+fn huge_unit_counts_and_future_drops_are_refused_and_change_nothing() {
+    let env = TestEnv::new();
+    env.run(&["add", "course", "Rust Book", "--units", "10", "-q"]).ok();
+    env.run(&["checkin", "rust-book", "30m", "--units", "1", "-q"]).ok();
+    let huge = i64::MAX.to_string();
+    env.refused(&["checkin", "rust-book", "30m", "--units", &huge], 2);
+    env.refused(&["checkin", "rust-book", "30m", "--units", "1000001"], 2);
+    env.refused(&["progress", "rust-book", &huge], 2);
+    env.refused(&["progress", "rust-book", &format!("1/{huge}")], 2);
+    env.refused(&["add", "course", "Big", "--units", &huge], 2);
+    env.refused(&["add", "course", "Long", "--weeks", &huge], 2);
+    let run = env.refused(&["drop", "rust-book", "--date", "tomorrow"], 2);
+    assert!(run.stderr.contains("in the future"), "{}", run.stderr);
+    let show = env.run(&["show", "rust-book", "--json"]).ok().json();
+    assert_eq!(show["status"], "active", "{show}");
+}
