@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# learnlog's performance harness (SPEC §6 "Speed"). One command:
+# learnlog's performance harness. One command:
 #
 #   bench/run.sh [--quick]
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's results (a TSV of medians and peak memory) into the
-Markdown tables of bench/results.md, with the targets of SPEC §6 checked."""
+Markdown tables of bench/results.md, with the speed targets checked."""
 
 import argparse
 import datetime
@@ -8,7 +8,7 @@ import sys
 
 SMALL, LARGE = "10000", "100000"
 
-# SPEC §6 targets at 100,000 sessions.
+# The speed targets at 100,000 sessions.
 CHECKIN_FLOOR_RATIO = 1.5
 # "Never growing with history size": 100k within this factor of 10k (noise margin).
 CHECKIN_GROWTH = 1.25

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sync against a real PostgreSQL on this machine (the targets of SYNC.md §2):
+# Sync against a real PostgreSQL on this machine (the targets of docs/sync.md):
 #
 #   bench/sync.sh [SESSIONS]        # default 100000
 #
@@ -98,7 +98,7 @@ print(f"{r[0][\"median\"] * 1000:.2f} {r[1][\"median\"] * 1000:.2f}")' "$WORK/ch
 ratio=$(python3 -c "print(f'{$synced / $plain:.2f}')")
 
 table=$(cat <<EOF
-| sync at $SESSIONS sessions ($(date -u +%F), $(nproc) cores, loopback) | measured | target (SYNC.md §2) |
+| sync at $SESSIONS sessions ($(date -u +%F), $(nproc) cores, loopback) | measured | target (docs/sync.md) |
 |---|---:|---|
 | first sync of the history (setup + push) | $first | ≤ 15 s |
 | pull onto an empty device (setup + sync; $sessions_b sessions arrived) | $pull | ≤ 15 s |

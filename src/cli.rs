@@ -197,7 +197,7 @@ pub enum Command {
     /// Set up a PostgreSQL server for sync and cohorts (its administrator)
     #[command(subcommand)]
     Server(ServerCommand),
-    /// Study together: cohorts on the sync server (SYNC.md §3)
+    /// Study together: cohorts on the sync server (docs/sync.md)
     #[command(subcommand)]
     Cohort(CohortCommand),
     /// Peer review of projects within a cohort

@@ -56,7 +56,7 @@ impl Error {
     }
 }
 
-/// Exit codes of SPEC §4.
+/// Exit codes (README, "Exit codes").
 pub const EXIT_ENV: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_REMIND: u8 = 3;

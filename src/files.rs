@@ -6,7 +6,7 @@ use anyhow::Result;
 use crate::error::user_hint;
 
 /// A file is written only into a folder that exists: learnlog creates no
-/// folders but its own (SPEC §5).
+/// folders but its own.
 pub fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
     let Some(folder) = path.parent().filter(|d| !d.as_os_str().is_empty()) else { return Ok(()) };
     if folder.is_dir() {

@@ -1,5 +1,5 @@
 //! Finding what a command names: a goal, course or project by reference
-//! (SPEC §1.2), a session by number; and checking a text option.
+//!, a session by number; and checking a text option.
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -10,7 +10,7 @@ use crate::store;
 
 pub const ALL_KINDS: &[Kind] = &[Kind::Goal, Kind::Course, Kind::Project];
 
-/// Resolves a reference (SPEC §1.2): a slug, a unique prefix of one, or
+/// Resolves a reference: a slug, a unique prefix of one, or
 /// `kind:slug`, among items of the given kinds.
 pub fn resolve(conn: &Connection, text: &str, kinds: &[Kind]) -> Result<Item> {
     let text = text.trim();

@@ -142,7 +142,7 @@ impl Out {
         if self.unicode { "…" } else { "~" }
     }
 
-    /// Prints a table fitted to the width (SPEC §4), trimming the padding
+    /// Prints a table fitted to the width, trimming the padding
     /// comfy-table leaves at line ends.
     pub fn print_table(&mut self, text: &TextTable) -> Result<()> {
         let ellipsis = self.ellipsis();

@@ -243,17 +243,14 @@ fn target_for_session(
 /// `progress REF N[/TOTAL]`: records the units done as a zero-minute mark
 /// holding the absolute value (so two devices setting 6 end at 6, not 12),
 /// time-stamped like any session.
-pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
-    let (done_text, total_text) = match args.units.split_once('/') {
+/// `N` or `N/TOTAL` of `learnlog progress`: units done, and maybe the total.
+fn parse_progress(text: &str) -> Result<(i64, Option<i64>)> {
+    let (done_text, total_text) = match text.split_once('/') {
         Some((done, total)) => (done, Some(total)),
-        None => (args.units.as_str(), None),
+        None => (text, None),
     };
-    let bad = || {
-        user_hint(
-            format!("invalid progress '{}'", args.units),
-            "write units done, optionally with the total: 5 or 5/12",
-        )
-    };
+    let bad =
+        || user_hint(format!("invalid progress '{text}'"), "write units done, optionally with the total: 5 or 5/12");
     let count = |text: &str| -> Result<i64> {
         let n: i64 = text.trim().parse().map_err(|_| bad())?;
         if n.abs() > crate::cli::MAX_UNITS {
@@ -266,6 +263,11 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
     if target < 0 || total.is_some_and(|t| t <= 0 || t < target) {
         return Err(bad());
     }
+    Ok((target, total))
+}
+
+pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
+    let (target, total) = parse_progress(&args.units)?;
     let now = ctx.clock.now();
     let today = ctx.clock.today();
     let utc_offset = ctx.clock.offset_now().local_minus_utc();

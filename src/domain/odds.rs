@@ -1,4 +1,4 @@
-//! Completion odds: the model of `ODDS.md`, step by step.
+//! Completion odds: the model of `docs/odds.md`, step by step.
 //!
 //! Pure and deterministic: no I/O, no clock, no random numbers; the same
 //! [`OddsInput`] always gives the same bits. Every step is one [`Factor`]
@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 /// The model's constants, in one table. Each comment names its source as in
-/// `ODDS.md`; those that are not from a study are marked "design choice".
+/// `docs/odds.md`; those that are not from a study are marked "design choice".
 pub mod constants {
     /// Reich & Ruipérez-Valiente 2019 (Science 363:130), replication Table S3,
     /// 2017-18: 30,650 of 980,589 learners who started.
@@ -49,12 +49,12 @@ pub mod constants {
     pub const PACE_PRIOR_WEEKS: f64 = 3.0;
     /// `κ`: design choice.
     pub const PACE_KAPPA: f64 = 1.0;
-    /// Course length assumed for `planned` when `L` is unknown (ODDS.md step 6,
+    /// Course length assumed for `planned` when `L` is unknown (docs/odds.md step 6,
     /// the centre of `LEN_SLOPE`).
     pub const DEFAULT_LENGTH_WEEKS: f64 = 6.0;
-    /// Trapezoid steps for `B` (ODDS.md step 5).
+    /// Trapezoid steps for `B` (docs/odds.md step 5).
     pub const TRAPEZOID_STEPS: u32 = 400;
-    /// Floor of `V − M` in `r = M² / max(V − M, 1e-9)` (ODDS.md step 6).
+    /// Floor of `V − M` in `r = M² / max(V − M, 1e-9)` (docs/odds.md step 6).
     pub const VAR_FLOOR: f64 = 1e-9;
 }
 
@@ -88,7 +88,7 @@ pub struct OddsInput {
     /// Distinct study-day offsets since start with sessions on this course,
     /// sorted ascending.
     pub session_days: Vec<i64>,
-    /// `weekly` of ODDS.md: units per complete 7-day block (see [`weekly_units`]).
+    /// `weekly` of docs/odds.md: units per complete 7-day block (see [`weekly_units`]).
     pub weekly_units: Vec<f64>,
     /// `c`
     pub completed_courses: u32,
@@ -124,7 +124,7 @@ pub struct Factor {
 pub struct Odds {
     /// In [0, 1]; equal to the last factor's `value`.
     pub probability: f64,
-    /// Prior first, then the steps that apply, in ODDS.md order.
+    /// Prior first, then the steps that apply, in docs/odds.md order.
     pub factors: Vec<Factor>,
     /// `floor(k·D/N − T)`, when `N` and `D` are known and `N > 0`.
     pub buffer_days: Option<i64>,
@@ -134,7 +134,7 @@ pub struct Odds {
     pub units_per_week_pace: Option<f64>,
 }
 
-/// The completion odds of one course (ODDS.md).
+/// The completion odds of one course (docs/odds.md).
 ///
 /// Steps 0–6 run in order; each adds one factor, the Prior always first.
 /// Shortcuts, checked right after the Prior:
@@ -210,7 +210,7 @@ pub fn completion_odds(input: &OddsInput) -> Odds {
     chain.finish(buffer_days, units_per_week_needed, units_per_week_pace)
 }
 
-/// ODDS.md step 0: the published completion rate of the learner's group.
+/// docs/odds.md step 0: the published completion rate of the learner's group.
 fn push_prior(chain: &mut Chain, input: &OddsInput) {
     let (prior, who) = if input.verified {
         (c::P_VERIFIED, "verified track")
@@ -222,7 +222,7 @@ fn push_prior(chain: &mut Chain, input: &OddsInput) {
     chain.push(FactorKind::Prior, format!("published rate, {who} ({:.1} %)", prior * 100.0), prior);
 }
 
-/// ODDS.md steps 1 to 3: the course's length, the learner's own record and
+/// docs/odds.md steps 1 to 3: the course's length, the learner's own record and
 /// the courses taken in parallel.
 fn push_course_factors(chain: &mut Chain, input: &OddsInput, length: Option<f64>) {
     if let Some(l) = length {
@@ -247,7 +247,7 @@ fn push_course_factors(chain: &mut Chain, input: &OddsInput, length: Option<f64>
     }
 }
 
-/// ODDS.md step 5: the days since the last session, against the usual rate.
+/// docs/odds.md step 5: the days since the last session, against the usual rate.
 fn push_inactivity(chain: &mut Chain, input: &OddsInput, p_start: f64) {
     if let Some(gap) = Gap::new(&input.session_days, input.today) {
         let theta = p_start.ln() / c::P_POP.ln();
@@ -266,7 +266,7 @@ fn push_inactivity(chain: &mut Chain, input: &OddsInput, p_start: f64) {
     }
 }
 
-/// ODDS.md step 6: the units still needed against the pace so far.
+/// docs/odds.md step 6: the units still needed against the pace so far.
 fn push_pace(chain: &mut Chain, pm: &PaceModel) {
     let p_pace = pace_probability(pm.remaining, pm.weeks, pm.alpha, pm.beta);
     let r = pm.remaining;
@@ -278,7 +278,7 @@ fn push_pace(chain: &mut Chain, pm: &PaceModel) {
     );
 }
 
-/// ODDS.md `weekly`: units per complete 7-day block counted from the first session's day;
+/// docs/odds.md `weekly`: units per complete 7-day block counted from the first session's day;
 /// a block counts when all seven of its days are before `today`. `day_units` = (day offset, units) pairs, any order, may repeat days.
 ///
 /// Empty input gives an empty list; units on days in blocks that are not
@@ -333,7 +333,7 @@ fn inactivity_ratio(g: f64, lambda: f64, mu: f64) -> f64 {
     if ratio.is_finite() { ratio } else { 0.0 }
 }
 
-/// Step 6: `P(X ≥ R)` for the negative binomial of ODDS.md, with mean
+/// Step 6: `P(X ≥ R)` for the negative binomial of docs/odds.md, with mean
 /// `M = W·α/β`. `1 − Σ_{j<R} pmf(j)` by the recursion as written; the sum
 /// stops early only when the remaining terms cannot change it (each is below
 /// half an ulp), and runs in logs when `pmf(0)` underflows.

@@ -1,4 +1,4 @@
-//! Parsing what people type: dates, times, durations, Bloom levels (SPEC §1.3).
+//! Parsing what people type: dates, times, durations, Bloom levels.
 
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, Weekday};
 
@@ -131,7 +131,7 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, Error> {
     NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(invalid)
 }
 
-/// The most a study day holds, and so the longest session (SPEC §1.3).
+/// The most a study day holds, and so the longest session.
 pub const DAY_MINUTES: i64 = 24 * 60;
 
 /// A duration in whole minutes: `45m`, `1h`, `1h30m`, `1h30`, `1.5h`, `90`,

@@ -1,4 +1,4 @@
-//! The records learnlog keeps (SPEC §1.1), as the rest of the program sees them.
+//! The records learnlog keeps, as the rest of the program sees them.
 
 use std::fmt;
 use std::str::FromStr;
@@ -112,7 +112,7 @@ impl fmt::Display for Kind {
 }
 
 named_enum!(
-    /// Where a goal, course or project stands (SPEC §1.1). Which statuses a
+    /// Where a goal, course or project stands. Which statuses a
     /// record may take depends on its kind: [`Kind::statuses`].
     Status, "status" {
         Idea => "idea",
@@ -148,7 +148,7 @@ named_enum!(
 );
 
 named_enum!(
-    /// A level of Bloom's taxonomy, from remembering to creating (SPEC §1.3).
+    /// A level of Bloom's taxonomy, from remembering to creating.
     BloomLevel, "Bloom level" {
         Remember => "remember",
         Understand => "understand",

@@ -1,5 +1,5 @@
 //! Slugs: the short names goals, courses and projects are referred to by
-//! (SPEC §1.2).
+//!.
 
 use chrono::NaiveDate;
 

@@ -1,4 +1,4 @@
-//! Streaks (SPEC §3.1): daily streak with rest days and freezes, weekly streak.
+//! Streaks: daily streak with rest days and freezes, weekly streak.
 
 use std::collections::{BTreeMap, BTreeSet};
 

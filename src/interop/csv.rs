@@ -1,8 +1,7 @@
 //! `export --format csv`: one table per call, RFC 4180 (CRLF line ends,
 //! quotes where needed), a header row, UTF-8.
 //!
-//! Text a user typed is guarded against spreadsheet formula injection (SPEC
-//! §2; OWASP "CSV Injection"): a cell starting with `=`, `+`, `-` or `@`
+//! Text a user typed is guarded against spreadsheet formula injection: a cell starting with `=`, `+`, `-` or `@`
 //! (or a tab or carriage return, which some spreadsheets skip before one)
 //! gets a leading `'`. Numbers, dates and instants learnlog formats itself
 //! are never guarded, so a negative number stays a number.

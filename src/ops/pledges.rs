@@ -34,7 +34,7 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
     let settings = ctx.settings.clone();
     let ws = settings.week_starts;
     let from = options.from.as_deref().map(|d| parse_date(d, today)).transpose()?;
-    // A pledge never judges the past (SPEC §2 "Commitments hold").
+    // A pledge never judges the past.
     if let Some(day) = from
         && day < period_start(today, rate.per, ws)
     {

@@ -1,4 +1,4 @@
-//! Tables that fit the terminal (SPEC §4): no line wider than the width, no
+//! Tables that fit the terminal: no line wider than the width, no
 //! word or header split mid-word, long user text cut with `…`, and control
 //! characters in user text shown as visible escapes.
 //!

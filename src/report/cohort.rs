@@ -1,4 +1,4 @@
-//! Cohorts (SYNC.md §3): what a learner publishes for the targets they
+//! Cohorts (docs/sync.md): what a learner publishes for the targets they
 //! shared, and the board built from what every member published.
 //!
 //! Publishing reads only the existing reports (totals, streaks, the pledge

@@ -1,4 +1,4 @@
-//! Completion odds of active courses (ODDS.md), from the local record.
+//! Completion odds of active courses (docs/odds.md), from the local record.
 
 use anyhow::Result;
 use chrono::NaiveDate;

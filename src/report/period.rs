@@ -1,4 +1,4 @@
-//! The commitment report for a period (SPEC §2 Reports, §4 `report --json`):
+//! The commitment report for a period:
 //! what was studied, what was promised and whether it was kept, what it cost.
 //!
 //! Built from per-day and per-item aggregates (never from every session

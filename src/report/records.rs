@@ -33,7 +33,7 @@ impl ItemView {
 }
 
 /// The sessions that count for an item: its own, or for a goal those of
-/// its courses and projects (SPEC §3.3).
+/// its courses and projects.
 pub fn scope_of_item(conn: &Connection, item: &Item) -> Result<Scope> {
     if item.kind != Kind::Goal {
         return Ok(Scope::Items(vec![item.id]));

@@ -1,4 +1,4 @@
-//! The streak report (SPEC §3.1).
+//! The streak report.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! Cohorts on the server (SYNC.md §3), as the connected member: create,
+//! Cohorts on the server (docs/sync.md), as the connected member: create,
 //! invite, join, leave; publish weekly data and pledge versions; settle,
 //! confirm; request and give reviews; read what the cohort shares.
 //!

@@ -1,5 +1,5 @@
 //! What this learner shares with cohorts, and the reviews their projects
-//! received (a cache, so `portfolio` works offline). SYNC.md §3.
+//! received (a cache, so `portfolio` works offline). docs/sync.md.
 
 use anyhow::Result;
 use rusqlite::{Connection, params};

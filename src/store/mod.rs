@@ -75,7 +75,7 @@ impl Db {
         Ok(db)
     }
 
-    /// Opens the database at `path` for a command that only reads (SPEC §5):
+    /// Opens the database at `path` for a command that only reads:
     /// read-only, no journal-mode switch, no migration written, so that it
     /// works on a file or folder the user cannot write. A missing file reads
     /// as empty. A file that needs a migration is migrated when it can be

@@ -1,4 +1,4 @@
-//! Cohorts and peer review (SYNC.md §3) against a real PostgreSQL: four
+//! Cohorts and peer review (docs/sync.md) against a real PostgreSQL: four
 //! learners, each with their own database file and clock, and their own
 //! member login. Without LEARNLOG_TEST_PG_URL these return early (and fail
 //! under CI=true).

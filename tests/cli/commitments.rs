@@ -1,5 +1,5 @@
 //! Pledges end to end: periods, verdicts, rest days, the akrasia horizon,
-//! stakes owed and settled — and the odds of SPEC §3.2 on the real binary.
+//! stakes owed and settled — and the odds of docs/odds.md on the real binary.
 
 use crate::common::TestEnv;
 

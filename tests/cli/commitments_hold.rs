@@ -1,4 +1,4 @@
-//! Commitments hold (SPEC §2): no command gets a learner out of a pledge
+//! Commitments hold: no command gets a learner out of a pledge
 //! sooner than its horizon — not `rest`, `rm`, `done`, `drop`, `pause`,
 //! `--from`, a late backfill, an edit, an import, or a config change.
 //!

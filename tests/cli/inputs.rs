@@ -1,5 +1,5 @@
 //! What a user types: slugs, durations, limits, money, hints, files, help
-//! (SPEC §1.2–1.4, §4, §5).
+//!.
 
 use crate::common::{Run, TestEnv};
 
@@ -28,7 +28,7 @@ fn slug_of(run: &Run) -> String {
     run.json()["slug"].as_str().unwrap().to_string()
 }
 
-// ---- Slugs (SPEC §1.2)
+// ---- Slugs
 
 #[test]
 fn a_made_slug_is_at_most_40_characters() {
@@ -114,7 +114,7 @@ fn an_older_slug_that_reads_as_a_number_is_imported_with_its_kind() {
     other.run(&["checkin", "course-12", "30m"]).ok();
 }
 
-// ---- Durations (SPEC §1.3)
+// ---- Durations
 
 #[test]
 fn durations_in_every_form_and_either_case() {
@@ -185,7 +185,7 @@ fn an_import_may_not_bring_a_day_past_24_hours() {
     fresh.run(&["import", file.to_str().unwrap()]).ok();
 }
 
-// ---- Limits (SPEC §4)
+// ---- Limits
 
 #[test]
 fn checkin_units_cannot_take_a_course_past_its_total() {
@@ -267,7 +267,7 @@ fn config_values_are_checked_like_their_flags() {
     assert_eq!(run.json()["price"]["currency"], "BHD");
 }
 
-// ---- Money (SPEC §1.4)
+// ---- Money
 
 #[test]
 fn money_has_the_minor_units_of_its_currency() {
@@ -286,7 +286,7 @@ fn money_has_the_minor_units_of_its_currency() {
     env.refused(&["add", "course", "C", "--price", "1.5JPY"], 2);
 }
 
-// ---- Hints (SPEC §4)
+// ---- Hints
 
 #[test]
 fn the_hints_of_a_finished_course_name_commands_that_work() {
@@ -311,7 +311,7 @@ fn the_hints_of_a_finished_course_name_commands_that_work() {
     env.run(&["checkin", "rust", "45m"]).ok();
 }
 
-// ---- Files (SPEC §5)
+// ---- Files
 
 #[test]
 fn a_config_file_named_explicitly_must_exist() {

@@ -1,4 +1,4 @@
-//! Output contract (SPEC §2, §4, §5): `--json` on every command, read-only
+//! Output contract: `--json` on every command, read-only
 //! databases, one number everywhere, rest days, list limits, check-in lines.
 
 use serde_json::Value;
@@ -108,7 +108,7 @@ fn every_write_and_utility_command_prints_one_json_document() {
     }
 }
 
-// ---- a read-only database can be read (SPEC §5) ----------------------------
+// ---- a read-only database can be read ----------------------------
 
 /// What a file of another tool or an older learnlog may be: a rollback
 /// journal instead of WAL. Reading must not switch it (a write).
@@ -268,7 +268,7 @@ fn a_read_only_database_that_needs_a_migration_says_so() {
     set_mode(&env.db_path(), 0o600);
 }
 
-// ---- one number everywhere (SPEC §4) ------------------------------------------
+// ---- one number everywhere ------------------------------------------
 
 /// A goal with a course and a project; the course has study sessions and a
 /// zero-minute progress mark, which is not a session of study.
@@ -339,7 +339,7 @@ fn the_same_counts_in_status_streak_show_report_heatmap_portfolio_and_export() {
     assert!(text.contains("time         3h40 in 4 sessions"), "{text}");
 }
 
-// ---- rest days (SPEC §2, §3.1) ----------------------------------------------
+// ---- rest days ----------------------------------------------
 
 #[test]
 fn a_rest_day_is_a_rest_day_not_a_streak_at_stake() {

@@ -1,5 +1,5 @@
 //! The PostgreSQL server: `server init`, members, and every access rule of
-//! SYNC.md §1, checked with plain SQL as the members themselves. Each test
+//! docs/sync.md, checked with plain SQL as the members themselves. Each test
 //! has its own database (`PgTest`); without LEARNLOG_TEST_PG_URL they
 //! return early (and fail under CI=true).
 
@@ -592,7 +592,7 @@ fn tls_require_and_verify_full_against_the_right_and_a_wrong_ca() {
     env.run(&["server", "init", &with_params(&url, &format!("sslmode=verify-full&sslrootcert={ca}"))]).ok();
 }
 
-// ---- cohorts (SYNC.md §3), with plain SQL as the members --------------------
+// ---- cohorts (docs/sync.md), with plain SQL as the members --------------------
 
 fn create_cohort(c: &mut Client, name: &str, display: &str) -> Uuid {
     c.query_one("SELECT learnlog.create_cohort($1, $2)", &[&name, &display]).unwrap().get(0)

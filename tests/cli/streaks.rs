@@ -1,4 +1,4 @@
-//! Streaks end to end (SPEC §3.1): studied days, rest days declared in
+//! Streaks end to end: studied days, rest days declared in
 //! advance and weekly rest days, freezes earned and used, min_minutes, the
 //! longest run, weekly streaks, and the streak of one course.
 

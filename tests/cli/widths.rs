@@ -1,4 +1,4 @@
-//! Tables fit the terminal (SPEC §4): at 80 and 60 columns no line is wider
+//! Tables fit the terminal: at 80 and 60 columns no line is wider
 //! than the terminal, no word or header is split mid-word, long titles are
 //! cut with `…`, and control characters in user text show as escapes.
 

@@ -1,4 +1,4 @@
-//! Closing (SPEC §2 "Commitments hold"): once a period has closed, its
+//! Closing: once a period has closed, its
 //! verdict counts only what was recorded before the close. The day totals
 //! hold every session where it is now; a [`LateSession`] is one whose
 //! contribution to a closed period may be smaller than that: recorded

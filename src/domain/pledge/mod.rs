@@ -1,5 +1,5 @@
 //! Pledges: rates, periods, the akrasia horizon, verdicts, closing and
-//! debts (SPEC §1.5, §2 Commitments, §3.3).
+//! debts.
 //!
 //! Pure: no I/O, no clock, no SQL. `today` is always a parameter, and each
 //! pledge carries the [`PledgeTerms`] it was made under (week start, grace,

@@ -1,4 +1,4 @@
-//! Rates such as `5h/week` (SPEC §1.5): parsing, canonical text, amounts.
+//! Rates such as `5h/week`: parsing, canonical text, amounts.
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,4 +1,4 @@
-//! The terms a pledge was made under (SPEC §2 "Commitments hold"): the
+//! The terms a pledge was made under: the
 //! settings in force when it was made, kept with it so that changing the
 //! config later neither shortens nor eases it.
 

@@ -1,5 +1,5 @@
 //! A pledge's rate history cut into segments and periods, and the akrasia
-//! horizon for changes (SPEC §2 Commitments).
+//! horizon for changes.
 
 use chrono::{Days, NaiveDate, Weekday};
 use serde::Serialize;
@@ -197,7 +197,7 @@ impl Pledge {
     }
 
     /// Decides when a new rate (`None` = `pledge end`) takes effect
-    /// (akrasia horizon, SPEC §2):
+    /// (the akrasia horizon):
     /// - compared with the rate in effect today (or on the first day, for a
     ///   pledge not started yet), ignoring pending changes;
     /// - harder or unchanged (and restarting an ended pledge): from the start

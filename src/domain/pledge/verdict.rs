@@ -1,4 +1,4 @@
-//! Judging periods (SPEC §3.3): kept, missed, on track, behind, scheduled;
+//! Judging periods: kept, missed, on track, behind, scheduled;
 //! the debts missed periods leave; whether a week kept every pledge.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
--- learnlog server schema, version 2: cohorts (SYNC.md §3).
+-- learnlog server schema, version 2: cohorts (docs/sync.md).
 --
 -- A member sees a cohort, its members and everything published in it only
 -- while a member of it (learnlog.in_cohort); posts only as themselves

@@ -1,4 +1,4 @@
--- Commitments hold (SPEC §2): what a pledge needs to be judged the same
+-- Commitments hold: what a pledge needs to be judged the same
 -- way whenever and wherever it is judged.
 
 -- The settings a pledge was made under (JSON; NULL for pledges made before

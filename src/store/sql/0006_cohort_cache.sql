@@ -1,4 +1,4 @@
--- Cohorts (SYNC.md §3): what this learner chose to share, and the reviews
+-- Cohorts (docs/sync.md): what this learner chose to share, and the reviews
 -- their projects received, kept so that `portfolio` works offline.
 
 -- One row per shared target (a course, project or goal slug, or `all`) per

@@ -80,7 +80,7 @@ impl TestEnv {
     }
 
     /// The default config path (under `XDG_CONFIG_HOME`): a config named
-    /// explicitly must exist (SPEC §5), one at the default path need not.
+    /// explicitly must exist, one at the default path need not.
     pub fn config_path(&self) -> PathBuf {
         self.dir.path().join("xdg-config").join("learnlog").join("config.toml")
     }
