@@ -64,6 +64,7 @@ impl Db {
         if !exists {
             create_private_file(path)?;
         }
+        let wal_existed = wal_path(path).exists();
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|err| describe(&Some(path.to_path_buf()), err.into()))?;
@@ -72,6 +73,10 @@ impl Db {
         db.check_version().map_err(|err| db.describe(err))?;
         db.configure().map_err(|err| db.describe(err))?;
         db.migrate().map_err(|err| db.describe(err))?;
+        // The WAL exists by now (the first read or write made it).
+        if !exists || !wal_existed {
+            sync_folder_of(path).map_err(|err| db.describe(err))?;
+        }
         Ok(db)
     }
 
@@ -396,6 +401,30 @@ fn describe(path: &Option<PathBuf>, err: anyhow::Error) -> anyhow::Error {
 }
 
 /// Creates an empty file readable only by its owner, and its directory (0700).
+/// The database's write-ahead log, `FILE-wal`.
+fn wal_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// Makes the names in the database's folder durable: a database or WAL
+/// file just created. SQLite would otherwise fsync the folder at every
+/// first commit of a process (learnlog is built with
+/// `SQLITE_DISABLE_DIRSYNC`, see .cargo/config.toml); the names only need
+/// it once, when they appear, and the WAL is never deleted afterwards
+/// (no checkpoint on close).
+fn sync_folder_of(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .with_context(|| format!("cannot sync the folder {}", dir.display()))?;
+    }
+    Ok(())
+}
+
 pub fn create_private_file(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
