@@ -98,6 +98,12 @@ pub fn rate_text(v: &PledgeVersion) -> String {
 
 /// A local referee (`@NAME`) as a member's login, when NAME is one of the
 /// cohort's members (by login or display name).
+/// Whether two versions of a pledge hold the same terms (the server sets
+/// its own number and start).
+fn same_terms(a: &PledgeVersion, b: &PledgeVersion) -> bool {
+    a.unit == b.unit && a.amount == b.amount && a.period == b.period && a.stake == b.stake && a.referee == b.referee
+}
+
 fn referee_login(referee: Option<&str>, members: &[cohorts::Member], me: &str) -> Option<String> {
     let name = referee?.trim().strip_prefix('@')?;
     members.iter().find(|m| (m.member == name || m.display_name == name) && m.member != me).map(|m| m.member.clone())
@@ -189,22 +195,27 @@ impl SharedView<'_> {
         }
     }
 
-    /// Pledge versions: the local rate history, one server version each.
+    /// Pledge versions. A pledge new to the cohort publishes its whole rate
+    /// history, one server version each; after that, a new version whenever
+    /// what is in force here (rate, stake, referee) differs from the
+    /// server's latest. Counting versions would not do: an easing cancelled
+    /// before it took effect leaves no local rate behind, and a stake or
+    /// referee edit adds none.
     fn publish_versions(&self, client: &mut Client, cohort: &Cohort, members: &[cohorts::Member]) -> Result<usize> {
         let me = &self.record.me;
         let server_versions = cohorts::pledges(client, cohort.id)?;
         let mut published = 0;
         for j in &self.shared_pledges {
             let Ok(id) = Uuid::parse_str(&j.row.uuid) else { continue };
-            let have = server_versions.iter().filter(|v| &v.member == me && v.pledge == id).count();
+            let latest = server_versions.iter().filter(|v| &v.member == me && v.pledge == id).max_by_key(|v| v.version);
             let mut rates = j.row.rates.clone();
             rates.sort_by_key(|r| (r.effective_from, r.id));
             let referee = referee_login(j.row.referee.as_deref(), members, me);
             let horizon =
                 j.row.terms.as_ref().map_or(self.record.settings.horizon_days, |t| t.horizon_days).clamp(0, 366) as i32;
-            for r in rates.iter().skip(have) {
+            let version = |r: &crate::store::pledges::RateRow| {
                 let (unit, amount, period) = rate_parts(r.rate.as_deref());
-                let v = PledgeVersion {
+                PledgeVersion {
                     member: me.clone(),
                     pledge: id,
                     version: 0,
@@ -216,8 +227,16 @@ impl SharedView<'_> {
                     referee: referee.clone(),
                     horizon_days: horizon,
                     effective_from: r.effective_from.max(j.row.from),
-                };
-                cohorts::publish_pledge(client, cohort.id, &v)?;
+                }
+            };
+            let to_publish: Vec<PledgeVersion> = match latest {
+                None => rates.iter().map(version).collect(),
+                Some(server) => {
+                    rates.last().map(version).filter(|here| !same_terms(here, server)).into_iter().collect()
+                }
+            };
+            for v in &to_publish {
+                cohorts::publish_pledge(client, cohort.id, v)?;
                 published += 1;
             }
         }

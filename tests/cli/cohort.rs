@@ -364,3 +364,35 @@ fn sync_publishes_what_is_shared() {
     let after = alice.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
     assert_eq!(member(&after, "Bob")["week"]["minutes"], 45, "sync published the check-in");
 }
+
+#[test]
+fn a_raise_that_cancels_a_pending_easing_reaches_the_server() {
+    let Some((pg, admin)) = setup() else { return };
+    let alice = learner(&pg, &admin, "alice");
+    let today = chrono::Utc::now().date_naive();
+    let now = today.format("%Y-%m-%dT12:00:00Z").to_string();
+    alice.run(&now, &["cohort", "create", "evenings", "--as", "Alice"]).ok();
+    alice.run(&now, &["add", "course", "ML", "--slug", "ml"]).ok();
+    alice.run(&now, &["pledge", "ml", "2h/week"]).ok();
+    alice.run(&now, &["cohort", "share", "evenings", "ml"]).ok();
+    // An easing waits out the horizon; the server holds it as version 2.
+    alice.run(&now, &["pledge", "ml", "30m/week"]).ok();
+    alice.run(&now, &["cohort", "board", "evenings"]).ok();
+    // A raise cancels the easing before it took effect: no local rate is
+    // left of it, yet the server must hear of the raise.
+    alice.run(&now, &["pledge", "ml", "3h/week"]).ok();
+    alice.run(&now, &["cohort", "board", "evenings"]).ok();
+    let versions = || -> Vec<(i32, f64)> {
+        pg.admin()
+            .query("SELECT version, amount::float8 FROM learnlog.pledges ORDER BY version", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    let held = versions();
+    assert_eq!(held.last().map(|v| v.1), Some(180.0), "{held:?}");
+    // Nothing new: nothing published again.
+    alice.run(&now, &["cohort", "board", "evenings"]).ok();
+    assert_eq!(versions(), held);
+}
