@@ -28,6 +28,30 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Settles what `--json` means where a command's own flags choose the
+    /// format, so that the command's outcome alone decides how it prints:
+    /// `report --json` is `report --format json` (SPEC §2 keeps both
+    /// spellings, `--out` included), and `demo`, which prints text only,
+    /// refuses it before building anything.
+    pub fn settle_json(&mut self) -> anyhow::Result<()> {
+        if !self.global.json {
+            return Ok(());
+        }
+        match &mut self.command {
+            Command::Report(args) => args.format = ReportFormat::Json,
+            Command::Demo => return Err(demo_prints_text()),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// `learnlog demo --json`: refused, the demo being a show for a person.
+pub fn demo_prints_text() -> anyhow::Error {
+    crate::error::user("`learnlog demo` prints text; run the reports with --json on your own database")
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Database file (default: LEARNLOG_DB, config `database`, then the platform data dir)

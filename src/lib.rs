@@ -59,6 +59,8 @@ impl Ctx {
         if self.db.is_none() {
             let path = self.db_path()?;
             let db = Db::open_for_reading(&path)?;
+            // The hint is for a person reading text; a script reading
+            // `--json` gets the empty state alone (nothing on stderr).
             if !db.is_file() && !self.out.json {
                 self.pending_note = Some(format!(
                     "hint: no learnlog database yet at {}; `learnlog add course TITLE` starts one",
@@ -70,12 +72,11 @@ impl Ctx {
         self.db.as_ref().ok_or_else(|| anyhow::anyhow!("the database is not open"))
     }
 
-    /// The database for reading and the output at once, for a command that
-    /// streams from one to the other.
-    pub fn read_db_and_out(&mut self) -> Result<(&Db, &mut Out)> {
+    /// The database for reading, handed over to an outcome that reads it
+    /// as it prints (the JSON export's stream of sessions).
+    pub fn take_read_db(&mut self) -> Result<Db> {
         self.read_db()?;
-        let db = self.db.as_ref().ok_or_else(|| anyhow::anyhow!("the database is not open"))?;
-        Ok((db, &mut self.out))
+        self.db.take().ok_or_else(|| anyhow::anyhow!("the database is not open"))
     }
 
     /// The database for writing, created on first use.
@@ -95,32 +96,22 @@ impl Ctx {
         store::pledges::fill_missing_terms(db.conn(), &self.settings.pledge_terms())?;
         Ok(db)
     }
-
-    /// A context over an explicit database and clock (the demo's).
-    pub fn with_db(out: Out, clock: Clock, config: Config, db: Db) -> Result<Ctx> {
-        let settings = config.settings()?;
-        Ok(Ctx {
-            out,
-            clock,
-            config,
-            settings,
-            config_path: PathBuf::new(),
-            db_flag: db.path().map(|p| p.to_path_buf()),
-            db: Some(db),
-            pending_note: None,
-        })
-    }
 }
 
 /// Runs a parsed command line; the exit code is decided here or by the error.
-pub fn run(cli: Cli) -> Result<ExitCode> {
-    let out = Out::new(cli.global.color, cli.global.json, cli.global.quiet);
+pub fn run(mut cli: Cli) -> Result<ExitCode> {
+    let mut out = Out::new(cli.global.color, cli.global.json, cli.global.quiet);
     let config_path = config::config_path(cli.global.config.as_deref())?;
     // Commands that must work whatever the config says.
-    match &cli.command {
-        Command::Completions(args) => return commands::completions::run(out, args).map(|_| ExitCode::SUCCESS),
-        Command::Man => return commands::completions::man(out).map(|_| ExitCode::SUCCESS),
-        _ => {}
+    let generated = match &cli.command {
+        Command::Completions(args) => Some(commands::completions::run(args)?),
+        Command::Man => Some(commands::completions::man()?),
+        _ => None,
+    };
+    if let Some(generated) = generated {
+        outcome::emit(&mut out, &*generated)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
     }
     // `config path` names the file and `config set` creates it: both work
     // before it exists.
@@ -132,6 +123,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(&config_path, named)?;
     let settings = config.settings()?;
     let clock = Clock::from_env(settings.day_starts_at)?;
+    cli.settle_json()?;
     let mut ctx =
         Ctx { out, clock, config, settings, config_path, db_flag: cli.global.db.clone(), db: None, pending_note: None };
     let code = commands::dispatch(&mut ctx, cli.command)?;

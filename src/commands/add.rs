@@ -5,12 +5,14 @@ use anyhow::Result;
 use crate::Ctx;
 use crate::cli::AddCommand;
 use crate::domain::parse::parse_date;
-use crate::domain::records::{Intent, Kind, Status, Track};
+use crate::domain::records::{Intent, Item, Kind, Status, Track};
 use crate::lookup::non_empty;
 use crate::ops::items::{apply_course_opts, apply_project_opts, choose_slug};
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::store;
 
-pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
+pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let now = ctx.clock.now();
     let currency = ctx.settings.currency.clone();
@@ -49,19 +51,11 @@ pub fn run(ctx: &mut Ctx, command: AddCommand) -> Result<()> {
         item.id = store::items::insert(conn, &item)?;
         store::items::get(conn, item.id)?.ok_or_else(|| anyhow::anyhow!("the new {kind} vanished"))
     })?;
-    if !ctx.out.json {
-        ctx.out.done(format!("Added {} {} ({}).", item.kind, item.slug, item.title))?;
-    }
+    let mut lines = vec![format!("Added {} {} ({}).", item.kind, item.slug, item.title)];
     if let Some(rate) = pledge {
-        // The same as `learnlog pledge COURSE RATE` right after adding it.
-        let (json, quiet) = (ctx.out.json, ctx.out.quiet);
-        (ctx.out.json, ctx.out.quiet) = (false, quiet || json);
-        let made = crate::ops::pledges::make(ctx, &item.slug, &rate, &Default::default());
-        (ctx.out.json, ctx.out.quiet) = (json, quiet);
-        made?;
+        // The same as `learnlog pledge COURSE RATE` right after adding it:
+        // its line follows; the JSON is the record added.
+        lines.push(crate::ops::pledges::make(ctx, &item.slug, &rate, &Default::default())?.message);
     }
-    if ctx.out.json {
-        return ctx.out.json_doc(&item);
-    }
-    Ok(())
+    Ok(outcome::report(item, move |out: &mut Out, _: &Item| lines.iter().try_for_each(|line| out.done(line))))
 }

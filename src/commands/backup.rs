@@ -8,8 +8,9 @@ use anyhow::Result;
 use crate::Ctx;
 use crate::cli::BackupArgs;
 use crate::error::{user, user_hint};
+use crate::outcome::{self, Outcome};
 
-pub fn run(ctx: &mut Ctx, args: &BackupArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &BackupArgs) -> Result<Box<dyn Outcome>> {
     let source = ctx.db_path()?;
     if !source.exists() {
         return Err(user_hint(
@@ -41,15 +42,13 @@ pub fn run(ctx: &mut Ctx, args: &BackupArgs) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     copied?;
-    if ctx.out.json {
-        let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
-        return ctx.out.json_doc(&serde_json::json!({
-            "path": target.display().to_string(),
-            "source": source.display().to_string(),
-            "bytes": bytes,
-        }));
-    }
-    ctx.out.done(format!("Backed up {} to {}.", source.display(), target.display()))
+    let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+    let copy = serde_json::json!({
+        "path": target.display().to_string(),
+        "source": source.display().to_string(),
+        "bytes": bytes,
+    });
+    Ok(outcome::done(copy, format!("Backed up {} to {}.", source.display(), target.display())))
 }
 
 fn sibling_temp(target: &Path) -> PathBuf {

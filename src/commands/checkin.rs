@@ -13,6 +13,8 @@ use crate::domain::records::{Item, Kind, Session, Status};
 use crate::error::{user, user_hint};
 use crate::lookup::resolve;
 use crate::ops::sessions::{check_units, day_minutes};
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::store;
 
 /// REF and DURATION may come in either order; a word that parses as a
@@ -44,7 +46,7 @@ fn split_words(words: &[String]) -> Result<(Option<String>, Option<String>)> {
     }
 }
 
-pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<Box<dyn Outcome>> {
     let (reference, duration) = split_words(&args.words)?;
     let minutes = match &duration {
         Some(text) => parse_duration(text)?,
@@ -110,7 +112,7 @@ pub fn run(ctx: &mut Ctx, args: &CheckinArgs) -> Result<()> {
         session.number = store::sessions::number_of(conn, session.id)?.unwrap_or(0);
         Ok((session, resumed))
     })?;
-    confirm(ctx, &session, resumed)
+    confirm(ctx, session, resumed)
 }
 
 fn refuse_negative_units(units: Option<i64>, reference: Option<&str>) -> Result<()> {
@@ -143,31 +145,30 @@ fn start_of(ctx: &Ctx, at: Option<&str>, day: NaiveDate, minutes: i64) -> Result
     })
 }
 
-/// The confirming line (and, at a terminal, where the check-in leaves the
-/// streak and pledge), or the session as JSON.
-fn confirm(ctx: &mut Ctx, session: &Session, resumed: bool) -> Result<()> {
-    let minutes = session.minutes;
-    if ctx.out.json {
-        return ctx.out.json_doc(session);
-    }
+/// The session as JSON; as text, the confirming line (and, at a terminal,
+/// where the check-in leaves the streak and pledge).
+fn confirm(ctx: &mut Ctx, session: Session, resumed: bool) -> Result<Box<dyn Outcome>> {
+    let mut lines = Vec::new();
     if resumed {
-        ctx.out.done(format!("Resumed {} (it was paused).", session.target.as_deref().unwrap_or("")))?;
+        lines.push(format!("Resumed {} (it was paused).", session.target.as_deref().unwrap_or("")));
     }
     let on = session.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default();
     let units =
         if session.units > 0 { format!(", {}", crate::render::plural(session.units, "unit")) } else { String::new() };
-    ctx.out.done(format!(
+    lines.push(format!(
         "Logged {}{on}{units} for {} (session #{}).",
-        format_minutes(minutes),
+        format_minutes(session.minutes),
         session.study_day,
         session.number
-    ))?;
+    ));
     // For the person at the terminal; a script gets the one confirming line.
-    if ctx.out.quiet || !ctx.out.is_tty {
-        return Ok(());
-    }
-    let line = standing_line(ctx, session.target.as_deref())?;
-    ctx.out.line(line)
+    // (Worked out at a terminal with --json too, where it is not shown.)
+    let standing =
+        if ctx.out.quiet || !ctx.out.is_tty { None } else { Some(standing_line(ctx, session.target.as_deref())?) };
+    Ok(outcome::report(session, move |out: &mut Out, _: &Session| {
+        lines.iter().try_for_each(|line| out.done(line))?;
+        standing.as_ref().map_or(Ok(()), |line| out.line(line))
+    }))
 }
 
 /// `streak 12d · week 3h10/5h on ml`: where the check-in leaves the streak
@@ -240,9 +241,6 @@ fn target_for_session(
     }
 }
 
-/// `progress REF N[/TOTAL]`: records the units done as a zero-minute mark
-/// holding the absolute value (so two devices setting 6 end at 6, not 12),
-/// time-stamped like any session.
 /// `N` or `N/TOTAL` of `learnlog progress`: units done, and maybe the total.
 fn parse_progress(text: &str) -> Result<(i64, Option<i64>)> {
     let (done_text, total_text) = match text.split_once('/') {
@@ -266,7 +264,10 @@ fn parse_progress(text: &str) -> Result<(i64, Option<i64>)> {
     Ok((target, total))
 }
 
-pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
+/// `progress REF N[/TOTAL]`: records the units done as a zero-minute mark
+/// holding the absolute value (so two devices setting 6 end at 6, not 12),
+/// time-stamped like any session.
+pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<Box<dyn Outcome>> {
     let (target, total) = parse_progress(&args.units)?;
     let now = ctx.clock.now();
     let today = ctx.clock.today();
@@ -321,11 +322,9 @@ pub fn progress(ctx: &mut Ctx, args: &ProgressArgs) -> Result<()> {
         }
         Ok((item, before))
     })?;
-    if ctx.out.json {
-        let view = crate::report::records::ItemView::build(ctx.read_db()?.conn(), item)?;
-        return ctx.out.json_doc(&view);
-    }
     let of = item.units_total.map(|t| format!(" of {t}")).unwrap_or_default();
     let unit = item.unit_name.clone().unwrap_or_else(|| "units".into());
-    ctx.out.done(format!("{}: {target}{of} {unit} done (was {before}).", item.slug))
+    let line = format!("{}: {target}{of} {unit} done (was {before}).", item.slug);
+    let view = crate::report::records::ItemView::build(ctx.read_db()?.conn(), item)?;
+    Ok(outcome::done(view, line))
 }

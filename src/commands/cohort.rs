@@ -4,7 +4,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 use postgres::Client;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::Ctx;
 use crate::cli::{BoardFormat, CohortBoardArgs, CohortCommand, CohortConfirmArgs, CohortInviteArgs, CohortShareArgs};
@@ -12,13 +12,15 @@ use crate::domain::parse::parse_date;
 use crate::domain::streak::week_start;
 use crate::error::{user, user_hint};
 use crate::ops::cohorts::{client, refresh_reviews};
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::render;
 use crate::report::cohort as board;
 use crate::server;
 use crate::server::cohorts::{self, Cohort};
 use crate::store;
 
-pub fn run(ctx: &mut Ctx, command: CohortCommand) -> Result<()> {
+pub fn run(ctx: &mut Ctx, command: CohortCommand) -> Result<Box<dyn Outcome>> {
     match command {
         CohortCommand::Create(a) => create(ctx, &a.name, a.display_name.as_deref()),
         CohortCommand::Invite(a) => invite(ctx, &a),
@@ -32,15 +34,22 @@ pub fn run(ctx: &mut Ctx, command: CohortCommand) -> Result<()> {
     }
 }
 
-fn create(ctx: &mut Ctx, name: &str, display: Option<&str>) -> Result<()> {
+fn create(ctx: &mut Ctx, name: &str, display: Option<&str>) -> Result<Box<dyn Outcome>> {
     let mut c = client(ctx)?;
     let me = server::sync_log::member(&mut c)?;
     let id = cohorts::create(&mut c, name.trim(), display.unwrap_or(&me))?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({"cohort": name, "id": id.to_string(), "owner": me}));
-    }
-    ctx.out.done(format!("Created cohort {name}; you are its owner."))?;
-    ctx.out.note(format!("hint: `learnlog cohort invite {name}` prints a code for a friend"))
+    let line = format!("Created cohort {name}; you are its owner.");
+    let hint = format!("hint: `learnlog cohort invite {name}` prints a code for a friend");
+    Ok(done_with_hint(json!({"cohort": name, "id": id.to_string(), "owner": me}), line, hint))
+}
+
+/// A confirming line, then a hint on stderr for the next step; the record
+/// alone as JSON.
+fn done_with_hint(record: Value, line: String, hint: String) -> Box<dyn Outcome> {
+    outcome::report(record, move |out: &mut Out, _: &Value| {
+        out.done(&line)?;
+        out.note(&hint)
+    })
 }
 
 /// `30m`, `12h`, `7d`, `2w`.
@@ -60,47 +69,45 @@ fn parse_expiry(text: &str) -> Result<std::time::Duration> {
     Ok(std::time::Duration::from_secs(n.saturating_mul(secs)))
 }
 
-fn invite(ctx: &mut Ctx, a: &CohortInviteArgs) -> Result<()> {
+fn invite(ctx: &mut Ctx, a: &CohortInviteArgs) -> Result<Box<dyn Outcome>> {
     let valid = parse_expiry(&a.expires)?;
     let mut c = client(ctx)?;
     let cohort = cohorts::find(&mut c, &a.name)?;
     let (code, expires) = cohorts::invite(&mut c, cohort.id, a.uses, valid)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({"cohort": cohort.name, "code": code, "uses": a.uses, "expires": expires}));
-    }
-    ctx.out.line(&code)?;
-    ctx.out.note(format!(
+    let hint = format!(
         "hint: valid for {} join{} until {}; the other learner runs `learnlog cohort join CODE`",
         a.uses,
         if a.uses == 1 { "" } else { "s" },
         expires.format("%Y-%m-%d %H:%M UTC")
-    ))
+    );
+    // The code is the output (not a confirmation): `-q` keeps it.
+    let invitation = json!({"cohort": cohort.name, "code": code, "uses": a.uses, "expires": expires});
+    Ok(outcome::report(invitation, move |out: &mut Out, _: &Value| {
+        out.line(&code)?;
+        out.note(&hint)
+    }))
 }
 
-fn join(ctx: &mut Ctx, code: &str, display: Option<&str>) -> Result<()> {
+fn join(ctx: &mut Ctx, code: &str, display: Option<&str>) -> Result<Box<dyn Outcome>> {
     let mut c = client(ctx)?;
     let me = server::sync_log::member(&mut c)?;
     let id = cohorts::join(&mut c, code, display.unwrap_or(&me))?;
     let name = cohorts::list(&mut c)?.into_iter().find(|k| k.id == id).map(|k| k.name).unwrap_or_default();
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({"cohort": name, "id": id.to_string()}));
-    }
-    ctx.out.done(format!("Joined cohort {name}. Nothing of yours is shared yet."))?;
-    ctx.out.note(format!("hint: `learnlog cohort share {name} all` shares your totals, streaks and pledges"))
+    let line = format!("Joined cohort {name}. Nothing of yours is shared yet.");
+    let hint = format!("hint: `learnlog cohort share {name} all` shares your totals, streaks and pledges");
+    Ok(done_with_hint(json!({"cohort": name, "id": id.to_string()}), line, hint))
 }
 
-fn leave(ctx: &mut Ctx, name: &str) -> Result<()> {
+fn leave(ctx: &mut Ctx, name: &str) -> Result<Box<dyn Outcome>> {
     let mut c = client(ctx)?;
     let cohort = cohorts::find(&mut c, name)?;
     cohorts::leave(&mut c, cohort.id)?;
     store::cohorts::forget(ctx.write_db()?.conn(), &cohort.id.to_string())?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({"cohort": name, "left": true}));
-    }
-    ctx.out.done(format!("Left cohort {name}; what you published there is gone."))
+    let line = format!("Left cohort {name}; what you published there is gone.");
+    Ok(outcome::done(json!({"cohort": name, "left": true}), line))
 }
 
-fn remove(ctx: &mut Ctx, name: &str, member: &str) -> Result<()> {
+fn remove(ctx: &mut Ctx, name: &str, member: &str) -> Result<Box<dyn Outcome>> {
     let mut c = client(ctx)?;
     let cohort = cohorts::find(&mut c, name)?;
     let members = cohorts::members(&mut c, cohort.id)?;
@@ -109,10 +116,7 @@ fn remove(ctx: &mut Ctx, name: &str, member: &str) -> Result<()> {
     };
     let login = m.member.clone();
     cohorts::remove(&mut c, cohort.id, &login)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({"cohort": name, "removed": login}));
-    }
-    ctx.out.done(format!("Removed {member} from cohort {name}."))
+    Ok(outcome::done(json!({"cohort": name, "removed": login}), format!("Removed {member} from cohort {name}.")))
 }
 
 /// A share target as stored: an item's uuid, or `all`.
@@ -125,7 +129,7 @@ fn target_of(ctx: &mut Ctx, text: &str) -> Result<(String, String)> {
     Ok((item.uuid.clone(), item.qualified()))
 }
 
-fn share(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
+fn share(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<Box<dyn Outcome>> {
     let (target, shown) = target_of(ctx, &a.target)?;
     let mut c = client(ctx)?;
     let cohort = cohorts::find(&mut c, &a.name)?;
@@ -134,8 +138,8 @@ fn share(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
     let added = store::cohorts::share(ctx.write_db()?.conn(), &id, &cohort.name, &target, &now)?;
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
-    let outcome = match board::publish(ctx.write_db()?.conn(), &mut c, today, &settings) {
-        Ok(outcome) => outcome,
+    let published = match board::publish(ctx.write_db()?.conn(), &mut c, today, &settings) {
+        Ok(published) => published,
         Err(err) => {
             // A share that failed is not left for the next sync to publish.
             if added {
@@ -144,17 +148,15 @@ fn share(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
             return Err(err);
         }
     };
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({"cohort": cohort.name, "shared": shown, "new": added, "published": outcome}));
-    }
-    ctx.out.done(format!(
+    let line = format!(
         "Sharing {shown} with cohort {} ({} published).",
         cohort.name,
-        crate::render::plural(outcome.weeks as i64, "week")
-    ))
+        crate::render::plural(published.weeks as i64, "week")
+    );
+    Ok(outcome::done(json!({"cohort": cohort.name, "shared": shown, "new": added, "published": published}), line))
 }
 
-fn unshare(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
+fn unshare(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<Box<dyn Outcome>> {
     let (target, shown) = target_of(ctx, &a.target)?;
     let mut c = client(ctx)?;
     let cohort = cohorts::find(&mut c, &a.name)?;
@@ -177,10 +179,8 @@ fn unshare(ctx: &mut Ctx, a: &CohortShareArgs) -> Result<()> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     board::publish(ctx.write_db()?.conn(), &mut c, today, &settings)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({"cohort": cohort.name, "unshared": shown}));
-    }
-    ctx.out.done(format!("No longer sharing {shown} with cohort {}.", cohort.name))
+    let line = format!("No longer sharing {shown} with cohort {}.", cohort.name);
+    Ok(outcome::done(json!({"cohort": cohort.name, "unshared": shown}), line))
 }
 
 fn pick(c: &mut Client, name: Option<&str>) -> Result<Cohort> {
@@ -202,7 +202,7 @@ fn pick(c: &mut Client, name: Option<&str>) -> Result<Cohort> {
     }
 }
 
-fn show_board(ctx: &mut Ctx, a: &CohortBoardArgs) -> Result<()> {
+fn show_board(ctx: &mut Ctx, a: &CohortBoardArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let day = match a.week.as_deref() {
         Some(d) => parse_date(d, today)?,
@@ -217,17 +217,16 @@ fn show_board(ctx: &mut Ctx, a: &CohortBoardArgs) -> Result<()> {
         refresh_reviews(ctx, &mut c)?;
     }
     let b = board::board(&mut c, &cohort, week)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&b);
-    }
-    match a.format {
-        BoardFormat::Table => render::cohort::table(&mut ctx.out, &b),
-        BoardFormat::Markdown => ctx.out.text(render::cohort::markdown(&b)),
-        BoardFormat::Html => ctx.out.raw(render::cohort::html(&b).as_bytes()),
-    }
+    // `--json` prints the board itself, whatever `--format` says.
+    let format = a.format;
+    Ok(outcome::report(b, move |out: &mut Out, b: &board::Board| match format {
+        BoardFormat::Table => render::cohort::table(out, b),
+        BoardFormat::Markdown => out.text(render::cohort::markdown(b)),
+        BoardFormat::Html => out.raw(render::cohort::html(b).as_bytes()),
+    }))
 }
 
-fn confirm(ctx: &mut Ctx, a: &CohortConfirmArgs) -> Result<()> {
+fn confirm(ctx: &mut Ctx, a: &CohortConfirmArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let mut c = client(ctx)?;
     let by_date: Option<NaiveDate> = a.debt.trim().parse().ok();
@@ -255,10 +254,8 @@ fn confirm(ctx: &mut Ctx, a: &CohortConfirmArgs) -> Result<()> {
             ));
         }
         cohorts::confirm(&mut c, k.id, &login, pledge, start, a.note.as_deref())?;
-        if ctx.out.json {
-            return ctx.out.json_doc(&json!({"cohort": k.name, "member": shown, "period_start": start.to_string()}));
-        }
-        return ctx.out.done(format!("Confirmed {shown}'s stake for the period from {start}."));
+        let line = format!("Confirmed {shown}'s stake for the period from {start}.");
+        return Ok(outcome::done(json!({"cohort": k.name, "member": shown, "period_start": start.to_string()}), line));
     }
     Err(user(format!("{} has published no debt {} in your cohorts", a.member, a.debt)))
 }

@@ -6,9 +6,10 @@ use clap::CommandFactory;
 use clap_complete::Shell as CompleteShell;
 
 use crate::cli::{Cli, CompletionsArgs, Shell};
+use crate::outcome::{self, Outcome};
 use crate::output::Out;
 
-pub fn run(mut out: Out, args: &CompletionsArgs) -> Result<()> {
+pub fn run(args: &CompletionsArgs) -> Result<Box<dyn Outcome>> {
     let shell = match args.shell {
         Shell::Bash => CompleteShell::Bash,
         Shell::Zsh => CompleteShell::Zsh,
@@ -18,14 +19,11 @@ pub fn run(mut out: Out, args: &CompletionsArgs) -> Result<()> {
     };
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "learnlog", &mut buffer);
-    if out.json {
-        // One JSON document, as with every command: the script in a field.
-        let script = String::from_utf8_lossy(&buffer);
-        out.json_doc(&serde_json::json!({ "shell": shell.to_string(), "script": script }))?;
-        return out.flush();
-    }
-    out.raw(&buffer)?;
-    out.flush()
+    // One JSON document, as with every command: the script in a field; as
+    // text, the script byte for byte.
+    let script = String::from_utf8_lossy(&buffer).into_owned();
+    let value = serde_json::json!({ "shell": shell.to_string(), "script": script });
+    Ok(outcome::report(value, move |out: &mut Out, _: &serde_json::Value| out.raw(&buffer)))
 }
 
 /// The day this version was released: the man page's date.
@@ -42,7 +40,7 @@ fn man_date() -> String {
         .unwrap_or_else(|| RELEASE_DATE.to_string())
 }
 
-pub fn man(mut out: Out) -> Result<()> {
+pub fn man() -> Result<Box<dyn Outcome>> {
     let mut buffer = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .title("LEARNLOG")
@@ -50,12 +48,8 @@ pub fn man(mut out: Out) -> Result<()> {
         .manual("learnlog manual")
         .render(&mut buffer)?;
     let page = wrap_text_lines(&String::from_utf8_lossy(&buffer), 80);
-    if out.json {
-        out.json_doc(&serde_json::json!({ "format": "roff", "page": page }))?;
-        return out.flush();
-    }
-    out.raw(page.as_bytes())?;
-    out.flush()
+    let value = serde_json::json!({ "format": "roff", "page": page });
+    Ok(outcome::report(value, move |out: &mut Out, _: &serde_json::Value| out.raw(page.as_bytes())))
 }
 
 /// Breaks roff text lines longer than `width` bytes at spaces (the same

@@ -1,41 +1,37 @@
 //! `learnlog config [path|show|get KEY|set KEY VALUE]`.
 
 use anyhow::Result;
+use serde_json::Value;
 
 use crate::Ctx;
 use crate::cli::{ConfigAction, ConfigArgs};
 use crate::config::Config;
 use crate::error::{user, user_hint};
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 
-pub fn run(ctx: &mut Ctx, args: &ConfigArgs) -> Result<()> {
-    match args.action.as_ref().unwrap_or(&ConfigAction::Show) {
+pub fn run(ctx: &mut Ctx, args: &ConfigArgs) -> Result<Box<dyn Outcome>> {
+    Ok(match args.action.as_ref().unwrap_or(&ConfigAction::Show) {
         ConfigAction::Path => {
             let path = ctx.config_path.display().to_string();
-            if ctx.out.json {
-                let exists = ctx.config_path.exists();
-                return ctx.out.json_doc(&serde_json::json!({ "path": path, "exists": exists }));
-            }
-            ctx.out.line(path)
+            let exists = ctx.config_path.exists();
+            let line = path.clone();
+            outcome::report(serde_json::json!({ "path": path, "exists": exists }), move |out: &mut Out, _: &Value| {
+                out.line(&line)
+            })
         }
         ConfigAction::Show => {
-            if ctx.out.json {
-                return ctx.out.json_doc(&ctx.config);
-            }
-            let text = toml::to_string(&ctx.config)?;
-            ctx.out.text(text)
+            outcome::report(ctx.config.clone(), |out: &mut Out, config: &Config| out.text(toml::to_string(config)?))
         }
         ConfigAction::Get { key } => {
             let value = lookup(&toml::Value::try_from(&ctx.config)?, key)?;
-            if ctx.out.json {
-                return ctx.out.json_doc(&value);
-            }
-            match value {
-                toml::Value::String(s) => ctx.out.line(s),
-                other => ctx.out.line(other.to_string()),
-            }
+            outcome::report(value, |out: &mut Out, value: &toml::Value| match value {
+                toml::Value::String(s) => out.line(s),
+                other => out.line(other.to_string()),
+            })
         }
-        ConfigAction::Set { key, value } => set(ctx, key, value),
-    }
+        ConfigAction::Set { key, value } => set(ctx, key, value)?,
+    })
 }
 
 fn lookup(root: &toml::Value, key: &str) -> Result<toml::Value> {
@@ -55,7 +51,7 @@ const MINUTES_KEYS: &[&str] = &["default_minutes", "streak.min_minutes"];
 
 /// Sets one key in the file, keeping the rest of it, after checking that
 /// the result is a valid configuration.
-fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
+fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<Box<dyn Outcome>> {
     let path = ctx.config_path.clone();
     let defaults = toml::Value::try_from(Config::default())?;
     let template = lookup(&defaults, key)
@@ -96,13 +92,11 @@ fn set(ctx: &mut Ctx, key: &str, value: &str) -> Result<()> {
         table.insert(last.to_string(), typed);
         Ok(())
     })?;
-    if ctx.out.json {
-        let written = lookup(&toml::Value::try_from(&config)?, key)?;
-        return ctx.out.json_doc(&serde_json::json!({
-            "key": key,
-            "value": written,
-            "path": path.display().to_string(),
-        }));
-    }
-    ctx.out.done(format!("Set {key} = {value} in {}.", path.display()))
+    let written = lookup(&toml::Value::try_from(&config)?, key)?;
+    let record = serde_json::json!({
+        "key": key,
+        "value": written,
+        "path": path.display().to_string(),
+    });
+    Ok(outcome::done(record, format!("Set {key} = {value} in {}.", path.display())))
 }

@@ -5,16 +5,17 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rusqlite::Connection;
 
-use crate::Ctx;
 use crate::clock::{Clock, Zone};
-use crate::config::Config;
+use crate::config::{Config, Settings};
 use crate::domain::heatmap::{DEFAULT_WEEKS, Span};
 use crate::domain::money::Money;
 use crate::domain::records::{BloomLevel, Intent, Kind, RestDay, Session, Status, Track};
 use crate::files::write_atomically;
 use crate::lookup::resolve;
+use crate::outcome::{self, Outcome};
 use crate::output::Out;
 use crate::render;
+use crate::report::status::StatusReport;
 use crate::report::{self, period};
 use crate::store::pledges::{PledgeRow, RateRow};
 use crate::store::sessions::Scope;
@@ -23,12 +24,7 @@ use crate::store::{self, Db};
 /// The demo's "now": fixed, so the demo prints the same every time.
 const DEMO_NOW: &str = "2026-11-23T19:30:00Z";
 
-pub fn run(ctx: &mut Ctx) -> Result<()> {
-    if ctx.out.json {
-        return Err(crate::error::user(
-            "`learnlog demo` prints text; run the reports with --json on your own database",
-        ));
-    }
+pub fn run() -> Result<Box<dyn Outcome>> {
     let dir =
         tempfile::Builder::new().prefix("learnlog-demo").tempdir().context("cannot create a temporary directory")?;
     let path = dir.path().join("demo.db");
@@ -36,49 +32,70 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let clock = Clock::fixed(now, NaiveTime::from_hms_opt(4, 0, 0).unwrap_or(NaiveTime::MIN), Zone::Utc);
     let mut db = Db::open(&path, true)?;
     db.write("demo sample", now, |conn| build_sample(conn, clock.today(), now))?;
-    // The demo's context borrows the real output for as long as it runs.
-    let out = std::mem::replace(&mut ctx.out, Out::buffered(false, None).0);
-    let mut demo = Ctx::with_db(out, clock, Config::default(), db)?;
-    let shown = show_reports(&mut demo);
-    // The real output comes back whatever happened, so an error still prints.
-    ctx.out = demo.out;
+    let settings = Config::default().settings()?;
+    let sections = sections(db.conn(), &settings, clock.today())?;
+    // The outcomes hold what they show: the sample database can go.
+    drop(db);
     drop(dir);
-    shown
+    Ok(Box::new(Demo { sections }))
 }
 
-/// The reports the demo prints, each under the command that prints it:
-/// built from the sample database and rendered, as those commands do.
-fn show_reports(demo: &mut Ctx) -> Result<()> {
-    let today = demo.clock.today();
-    let settings = demo.settings.clone();
-    let (db, out) = demo.read_db_and_out()?;
-    let conn = db.conn();
-    section(out, "learnlog demo: a sample learner's record on 2026-11-23 (a throwaway database)")?;
-    let dashboard = report::status::build(conn, &settings, today)?;
-    section(out, "$ learnlog status")?;
-    render::status::dashboard(out, &dashboard.report)?;
-    section(out, "$ learnlog status --short")?;
-    let short = render::status::short_line(out, &dashboard.report);
-    out.line(short)?;
-    section(out, "$ learnlog streak")?;
+/// The demo's output: each report under the command that prints it, as
+/// those commands show it. Text only (`Cli::settle_json` refuses `--json`).
+struct Demo {
+    sections: Vec<(&'static str, Box<dyn Outcome>)>,
+}
+
+impl Outcome for Demo {
+    fn json(&self, _: &mut Out) -> Result<()> {
+        Err(crate::cli::demo_prints_text())
+    }
+
+    fn text(&self, out: &mut Out) -> Result<()> {
+        for (title, shown) in &self.sections {
+            out.line("")?;
+            let title = out.bold(title);
+            out.line(title)?;
+            shown.text(out)?;
+        }
+        Ok(())
+    }
+}
+
+/// The reports the demo shows, built from the sample database as the
+/// commands build them, each under its command line.
+fn sections(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<Vec<(&'static str, Box<dyn Outcome>)>> {
+    let mut shown =
+        vec![("learnlog demo: a sample learner's record on 2026-11-23 (a throwaway database)", outcome::nothing())];
+    let dashboard = report::status::build(conn, settings, today)?;
+    shown.push(("$ learnlog status", outcome::report(dashboard.report.clone(), render::status::dashboard)));
+    let short = outcome::report(dashboard.report, |out: &mut Out, r: &StatusReport| {
+        let line = render::status::short_line(out, r);
+        out.line(line)
+    });
+    shown.push(("$ learnlog status --short", short));
     let totals = report::totals::DayTotals::load(conn)?;
-    let book = report::pledges::build_over(conn, &settings, today, &totals)?;
-    let streak = report::streak::build_over(conn, &settings, today, &Scope::All, None, &book, &totals)?;
-    render::status::streak(out, &streak)?;
-    section(out, "$ learnlog odds")?;
-    render::odds::table(out, &report::odds::build(conn, today, None)?, false)?;
-    section(out, "$ learnlog odds ml --explain")?;
+    let book = report::pledges::build_over(conn, settings, today, &totals)?;
+    let streak = report::streak::build_over(conn, settings, today, &Scope::All, None, &book, &totals)?;
+    shown.push(("$ learnlog streak", outcome::report(streak, render::status::streak)));
+    let odds = report::odds::build(conn, today, None)?;
+    shown.push((
+        "$ learnlog odds",
+        outcome::report(odds, |out: &mut Out, o: &Vec<report::odds::CourseOdds>| render::odds::table(out, o, false)),
+    ));
     let ml = resolve(conn, "ml", &[Kind::Course])?;
-    render::odds::table(out, &report::odds::build(conn, today, Some(&ml))?, true)?;
-    section(out, "$ learnlog heatmap")?;
+    let explained = report::odds::build(conn, today, Some(&ml))?;
+    let explained = outcome::report(explained, |out: &mut Out, o: &Vec<report::odds::CourseOdds>| {
+        render::odds::table(out, o, true)
+    });
+    shown.push(("$ learnlog odds ml --explain", explained));
     let weeks = Span::Weeks(DEFAULT_WEEKS);
-    render::heatmap::heatmap(out, &report::heatmap::build(conn, &settings, today, weeks, &Scope::All, None)?)?;
-    section(out, "$ learnlog next")?;
-    render::next::next(out, &report::next::build(conn, &settings, today)?)?;
-    section(out, "$ learnlog report --last-week")?;
+    let heatmap = report::heatmap::build(conn, settings, today, weeks, &Scope::All, None)?;
+    shown.push(("$ learnlog heatmap", outcome::report(heatmap, render::heatmap::heatmap)));
+    shown.push(("$ learnlog next", outcome::report(report::next::build(conn, settings, today)?, render::next::next)));
     let (from, to) = period::Span::LastWeek.range(today, settings.week_starts);
-    let last_week = period::build(conn, &settings, today, from, to, period::Span::LastWeek.label(), None)?;
-    render::period::table(out, &last_week)?;
+    let last_week = period::build(conn, settings, today, from, to, period::Span::LastWeek.label(), None)?;
+    shown.push(("$ learnlog report --last-week", outcome::report(last_week.clone(), render::period::table)));
     // The page outlives the demo's database: its folder is kept for the
     // newcomer to open (it holds nothing but the page).
     let folder = tempfile::Builder::new()
@@ -87,18 +104,14 @@ fn show_reports(demo: &mut Ctx) -> Result<()> {
         .context("cannot create a temporary directory")?
         .keep();
     let path = folder.join("report.html");
-    section(out, "$ learnlog report --last-week --format html --out report.html")?;
-    let page = report::page::build(conn, &settings, today, last_week)?;
+    let page = report::page::build(conn, settings, today, last_week)?;
     write_atomically(&path, render::html::page(&page).as_bytes())?;
-    out.line(format!("Open it in a browser: {}", path.display()))?;
-    out.flush()
+    let open = format!("Open it in a browser: {}", path.display());
+    let open = outcome::report((), move |out: &mut Out, _: &()| out.line(&open));
+    shown.push(("$ learnlog report --last-week --format html --out report.html", open));
+    Ok(shown)
 }
 
-fn section(out: &mut Out, title: &str) -> Result<()> {
-    out.line("")?;
-    let title = out.bold(title);
-    out.line(title)
-}
 /// A tiny deterministic generator (xorshift64*): the same sample every run,
 /// on every machine. The benchmark's history generator uses it too.
 pub struct Dice(pub u64);

@@ -9,10 +9,11 @@ use crate::domain::records::{Item, Kind, Status};
 use crate::error::{user, user_hint};
 use crate::lookup::{ALL_KINDS, find_session, non_empty, resolve, session_number};
 use crate::ops::items::{apply_course_opts, apply_project_opts, choose_slug};
+use crate::outcome::{self, Outcome};
 use crate::report::records::ItemView;
 use crate::store;
 
-pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<Box<dyn Outcome>> {
     if args.target == "session" {
         return edit_session(ctx, args);
     }
@@ -72,10 +73,8 @@ pub fn run(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         let fresh = store::items::get(conn, item.id)?.ok_or_else(|| user("the record vanished"))?;
         ItemView::build(conn, fresh)
     })?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&view);
-    }
-    ctx.out.done(format!("Updated {} {}.", view.item.kind, view.item.slug))
+    let line = format!("Updated {} {}.", view.item.kind, view.item.slug);
+    Ok(outcome::done(view, line))
 }
 
 /// `--units` may not fall below the units already done.
@@ -104,7 +103,7 @@ fn refuse_flags(kind: Kind, given: &[(&str, bool)]) -> Result<()> {
     }
 }
 
-fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
+fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<Box<dyn Outcome>> {
     let number = session_number(args.number.as_deref())?;
     let today = ctx.clock.today();
     let now = ctx.clock.now();
@@ -178,8 +177,6 @@ fn edit_session(ctx: &mut Ctx, args: &EditArgs) -> Result<()> {
         // A new day may give it a new number.
         store::sessions::get(conn, session.id)?.ok_or_else(|| user("the session vanished"))
     })?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&session);
-    }
-    ctx.out.done(format!("Updated session #{}.", session.number))
+    let line = format!("Updated session #{}.", session.number);
+    Ok(outcome::done(session, line))
 }

@@ -8,11 +8,13 @@ use crate::domain::records::Kind;
 use crate::error::{user, user_hint};
 use crate::files::{refuse_missing_folder, write_atomically, write_atomically_with};
 use crate::interop;
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::report::records::ItemView;
 use crate::store;
 use crate::store::sessions::Scope;
 
-pub fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<Box<dyn Outcome>> {
     if args.table.is_some() && args.format != ExportFormat::Csv {
         return Err(user_hint("--table is for --format csv", "json and ics exports hold every record"));
     }
@@ -38,47 +40,50 @@ pub fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
         }
     };
     match &args.out {
-        None => ctx.out.raw(text.as_bytes()),
+        // The data itself, the same with --json or without.
+        None => Ok(outcome::raw(text.into_bytes())),
         Some(path) => {
             // Checked again: the file may have appeared while we read.
             refuse_overwrite(path, args.force)?;
             write_atomically(path, text.as_bytes())?;
-            if ctx.out.json {
-                let format = if matches!(args.format, ExportFormat::Csv) { "csv" } else { "ics" };
-                return ctx.out.json_doc(
-                    &serde_json::json!({ "path": path.display().to_string(), "format": format, "exported": what }),
-                );
-            }
-            ctx.out.done(format!("Exported {what} to {}.", path.display()))
+            let format = if matches!(args.format, ExportFormat::Csv) { "csv" } else { "ics" };
+            let line = format!("Exported {what} to {}.", path.display());
+            let written = serde_json::json!({ "path": path.display().to_string(), "format": format, "exported": what });
+            Ok(outcome::done(written, line))
         }
     }
 }
 
 /// The JSON export streams its sessions straight from the database to the
-/// output, so years of sessions never sit in memory at once.
-fn export_json(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
+/// output, so years of sessions never sit in memory at once: on stdout, the
+/// outcome holds the database and streams as it prints (the data itself,
+/// the same with `--json` or without).
+fn export_json(ctx: &mut Ctx, args: &ExportArgs) -> Result<Box<dyn Outcome>> {
     let now = ctx.clock.now();
-    let (db, out) = ctx.read_db_and_out()?;
-    let conn = db.conn();
+    let Some(path) = &args.out else {
+        let db = ctx.take_read_db()?;
+        let (rest, uuid_of) = store::snapshot::read_all_but_sessions(db.conn())?;
+        return Ok(outcome::formatted((db, rest, uuid_of), move |out: &mut Out, (db, rest, uuid_of): &Streamed| {
+            let stream = store::snapshot::SessionStream { conn: db.conn(), uuid_of };
+            interop::json::write_streaming(out.raw_writer(), rest, stream, now)
+        }));
+    };
+    let conn = ctx.read_db()?.conn();
     let (rest, uuid_of) = store::snapshot::read_all_but_sessions(conn)?;
     let stream = store::snapshot::SessionStream { conn, uuid_of: &uuid_of };
-    match &args.out {
-        None => interop::json::write_streaming(out.raw_writer(), &rest, stream, now),
-        Some(path) => {
-            // Checked again: the file may have appeared while we read.
-            refuse_overwrite(path, args.force)?;
-            write_atomically_with(path, |file| interop::json::write_streaming(file, &rest, stream, now))?;
-            let sessions = store::sessions::count_all(conn)?;
-            let records = rest.len() + sessions as usize;
-            if out.json {
-                return out.json_doc(
-                    &serde_json::json!({ "path": path.display().to_string(), "format": "json", "records": records }),
-                );
-            }
-            out.done(format!("Exported {} records to {}.", rest.len() + sessions as usize, path.display()))
-        }
-    }
+    // Checked again: the file may have appeared while we read.
+    refuse_overwrite(path, args.force)?;
+    write_atomically_with(path, |file| interop::json::write_streaming(file, &rest, stream, now))?;
+    let sessions = store::sessions::count_all(conn)?;
+    let records = rest.len() + sessions as usize;
+    let line = format!("Exported {records} records to {}.", path.display());
+    let written = serde_json::json!({ "path": path.display().to_string(), "format": "json", "records": records });
+    Ok(outcome::done(written, line))
 }
+
+/// What the JSON export streams from: the database, every record but the
+/// sessions, and the items' uuids by id.
+type Streamed = (store::Db, crate::domain::snapshot::Snapshot, store::snapshot::UuidOf);
 
 fn refuse_overwrite(path: &std::path::Path, force: bool) -> Result<()> {
     refuse_missing_folder(path)?;

@@ -13,11 +13,12 @@ use crate::domain::pledge::Completion;
 use crate::domain::records::{Item, Kind, Status};
 use crate::error::{user, user_hint};
 use crate::lookup::{ALL_KINDS, find_session, resolve, session_number};
+use crate::outcome::{self, Outcome};
 use crate::report;
 use crate::report::records::ItemView;
 use crate::store;
 
-pub fn done(ctx: &mut Ctx, args: &DoneArgs) -> Result<()> {
+pub fn done(ctx: &mut Ctx, args: &DoneArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let day = args.date.as_deref().map(|d| parse_date(d, today)).transpose()?.unwrap_or(today);
     if day > today {
@@ -53,10 +54,11 @@ pub fn done(ctx: &mut Ctx, args: &DoneArgs) -> Result<()> {
         Kind::Course => "Completed",
         Kind::Project => "Shipped",
     };
-    finish(ctx, &view, format!("{verb} {} {} on {day}.{pledges}", view.item.kind, view.item.slug))
+    let line = format!("{verb} {} {} on {day}.{pledges}", view.item.kind, view.item.slug);
+    Ok(outcome::done(view, line))
 }
 
-pub fn drop(ctx: &mut Ctx, args: &DropArgs) -> Result<()> {
+pub fn drop(ctx: &mut Ctx, args: &DropArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let day = args.date.as_deref().map(|d| parse_date(d, today)).transpose()?.unwrap_or(today);
     if day > today {
@@ -72,10 +74,10 @@ pub fn drop(ctx: &mut Ctx, args: &DropArgs) -> Result<()> {
         Ok(())
     })?;
     let line = format!("Dropped {} {} on {day}. It stays in your record.{pledges}", view.item.kind, view.item.slug);
-    finish(ctx, &view, line)
+    Ok(outcome::done(view, line))
 }
 
-pub fn pause(ctx: &mut Ctx, reference: &str) -> Result<()> {
+pub fn pause(ctx: &mut Ctx, reference: &str) -> Result<Box<dyn Outcome>> {
     let (view, pledges) = change_status(ctx, reference, "pause", PledgeEffect::End, |item| {
         if item.kind == Kind::Goal {
             return Err(user("a goal cannot be paused; pause its courses or projects"));
@@ -86,10 +88,11 @@ pub fn pause(ctx: &mut Ctx, reference: &str) -> Result<()> {
         item.status = Status::Paused;
         Ok(())
     })?;
-    finish(ctx, &view, format!("Paused {} {}.{pledges}", view.item.kind, view.item.slug))
+    let line = format!("Paused {} {}.{pledges}", view.item.kind, view.item.slug);
+    Ok(outcome::done(view, line))
 }
 
-pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<()> {
+pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<Box<dyn Outcome>> {
     let (view, _) = change_status(ctx, reference, "resume", PledgeEffect::None, |item| {
         match item.status {
             Status::Paused | Status::Dropped => {}
@@ -106,7 +109,8 @@ pub fn resume(ctx: &mut Ctx, reference: &str) -> Result<()> {
         item.end_reason = None;
         Ok(())
     })?;
-    finish(ctx, &view, format!("Resumed {} {}.", view.item.kind, view.item.slug))
+    let line = format!("Resumed {} {}.", view.item.kind, view.item.slug);
+    Ok(outcome::done(view, line))
 }
 
 /// What a status change does to the pledges on the record.
@@ -194,14 +198,7 @@ fn end_pledges(
     Ok(notes.concat())
 }
 
-fn finish(ctx: &mut Ctx, view: &ItemView, line: String) -> Result<()> {
-    if ctx.out.json {
-        return ctx.out.json_doc(view);
-    }
-    ctx.out.done(line)
-}
-
-pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
+pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<Box<dyn Outcome>> {
     let now = ctx.clock.now();
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
@@ -242,11 +239,8 @@ pub fn rm(ctx: &mut Ctx, args: &RmArgs) -> Result<()> {
             store::items::delete(conn, item.id)
         }
     })?;
-    if ctx.out.json {
-        // The record as it was, as `show --json` printed it.
-        return ctx.out.json_doc(&record);
-    }
-    ctx.out.done(format!("Deleted {description}. `learnlog undo` brings it back."))
+    // The record as it was, as `show --json` printed it.
+    Ok(outcome::done(record, format!("Deleted {description}. `learnlog undo` brings it back.")))
 }
 
 /// Refuses to delete a record whose pledge has a closed period or a debt

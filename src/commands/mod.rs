@@ -1,5 +1,6 @@
 //! One module per command or command group; each reads through `store`,
-//! computes through `domain`, and prints through `render`/`Out`.
+//! computes through `domain`, and returns an [`Outcome`] that [`dispatch`]
+//! shows: no command prints for itself or chooses between JSON and text.
 
 pub mod add;
 pub mod backup;
@@ -35,65 +36,76 @@ use anyhow::Result;
 
 use crate::Ctx;
 use crate::cli::Command;
+use crate::outcome::{self, Outcome};
 
+/// Runs a command and shows what it returns: [`outcome::emit`] alone
+/// chooses JSON or text. `remind` alone decides an exit code of its own.
 pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
+    let (shown, code) = match command {
+        Command::Remind(args) => remind::run(ctx, &args)?,
+        command => (run(ctx, command)?, ExitCode::SUCCESS),
+    };
+    outcome::emit(&mut ctx.out, &*shown)?;
+    Ok(code)
+}
+
+fn run(ctx: &mut Ctx, command: Command) -> Result<Box<dyn Outcome>> {
     match command {
-        Command::Add(args) => add::run(ctx, args)?,
-        Command::List(args) => show(ctx, |ctx| list::run(ctx, &args))?,
-        Command::Show(args) => show(ctx, |ctx| show::run(ctx, &args))?,
-        Command::Edit(args) => edit::run(ctx, &args)?,
-        Command::Done(args) => lifecycle::done(ctx, &args)?,
-        Command::Drop(args) => lifecycle::drop(ctx, &args)?,
-        Command::Pause(args) => lifecycle::pause(ctx, &args.reference)?,
-        Command::Resume(args) => lifecycle::resume(ctx, &args.reference)?,
-        Command::Rm(args) => lifecycle::rm(ctx, &args)?,
-        Command::Undo(args) => undo::run(ctx, &args)?,
-        Command::Checkin(args) => checkin::run(ctx, &args)?,
-        Command::Progress(args) => checkin::progress(ctx, &args)?,
-        Command::Status(args) => show(ctx, |ctx| status::run(ctx, &args))?,
-        Command::Remind(args) => return remind::run(ctx, &args),
-        Command::Rest(args) => rest::run(ctx, &args)?,
-        Command::Streak(args) => show(ctx, |ctx| streak::run(ctx, &args))?,
-        Command::Heatmap(args) => show(ctx, |ctx| heatmap::run(ctx, &args))?,
-        Command::Next => show(ctx, next::run)?,
-        Command::Report(args) => report::run(ctx, &args)?,
-        Command::Pledge(args) => pledge::run(ctx, &args)?,
-        Command::Settle(args) => pledge::settle(ctx, &args)?,
-        Command::Odds(args) => show(ctx, |ctx| odds::run(ctx, &args))?,
-        Command::Init => init(ctx)?,
-        Command::Config(args) => config_cmd::run(ctx, &args)?,
-        Command::Demo => demo::run(ctx)?,
-        Command::Export(args) => export::run(ctx, &args)?,
-        Command::Import(args) => import::run(ctx, &args)?,
-        Command::Backup(args) => backup::run(ctx, &args)?,
-        Command::Portfolio(args) => show(ctx, |ctx| portfolio::run(ctx, &args))?,
-        Command::Sync(args) => sync::run(ctx, &args)?,
-        Command::Server(cmd) => server::run(ctx, cmd)?,
-        Command::Cohort(cmd) => cohort::run(ctx, cmd)?,
-        Command::Review(cmd) => review::run(ctx, cmd)?,
-        Command::Completions(_) | Command::Man => {}
+        Command::Add(args) => add::run(ctx, args),
+        Command::List(args) => list::run(ctx, &args),
+        Command::Show(args) => show::run(ctx, &args),
+        Command::Edit(args) => edit::run(ctx, &args),
+        Command::Done(args) => lifecycle::done(ctx, &args),
+        Command::Drop(args) => lifecycle::drop(ctx, &args),
+        Command::Pause(args) => lifecycle::pause(ctx, &args.reference),
+        Command::Resume(args) => lifecycle::resume(ctx, &args.reference),
+        Command::Rm(args) => lifecycle::rm(ctx, &args),
+        Command::Undo(args) => undo::run(ctx, &args),
+        Command::Checkin(args) => checkin::run(ctx, &args),
+        Command::Progress(args) => checkin::progress(ctx, &args),
+        Command::Status(args) => status::run(ctx, &args),
+        Command::Rest(args) => rest::run(ctx, &args),
+        Command::Streak(args) => streak::run(ctx, &args),
+        Command::Heatmap(args) => heatmap::run(ctx, &args),
+        Command::Next => next::run(ctx),
+        Command::Report(args) => report::run(ctx, &args),
+        Command::Pledge(args) => pledge::run(ctx, &args),
+        Command::Settle(args) => pledge::settle(ctx, &args),
+        Command::Odds(args) => odds::run(ctx, &args),
+        Command::Init => init(ctx),
+        Command::Config(args) => config_cmd::run(ctx, &args),
+        Command::Demo => demo::run(),
+        Command::Export(args) => export::run(ctx, &args),
+        Command::Import(args) => printed(import::run(ctx, &args)),
+        Command::Backup(args) => backup::run(ctx, &args),
+        Command::Portfolio(args) => portfolio::run(ctx, &args),
+        Command::Sync(args) => printed(sync::run(ctx, &args)),
+        Command::Server(cmd) => server::run(cmd),
+        Command::Cohort(cmd) => cohort::run(ctx, cmd),
+        Command::Review(cmd) => review::run(ctx, cmd),
+        // Shown before the configuration is read (`lib::run`).
+        Command::Completions(_) | Command::Man => Ok(outcome::nothing()),
+        // With its exit code (`dispatch`).
+        Command::Remind(args) => remind::run(ctx, &args).map(|(shown, _)| shown),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
-/// The one place a returned outcome is shown: JSON or text, as asked.
-fn show(ctx: &mut Ctx, run: impl FnOnce(&mut Ctx) -> Result<Box<dyn crate::outcome::Outcome>>) -> Result<()> {
-    let outcome = run(ctx)?;
-    crate::outcome::emit(&mut ctx.out, &*outcome)
-}
-
-fn init(ctx: &mut Ctx) -> Result<()> {
+fn init(ctx: &mut Ctx) -> Result<Box<dyn Outcome>> {
     let path = ctx.db_path()?;
     let existed = path.exists();
     ctx.write_db()?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&serde_json::json!({ "path": path.display().to_string(), "created": !existed }));
-    }
-    if existed {
-        ctx.out.done(format!("Database {} is ready (it already existed).", path.display()))
+    let line = if existed {
+        format!("Database {} is ready (it already existed).", path.display())
     } else {
-        ctx.out.done(format!("Created {}.", path.display()))
-    }
+        format!("Created {}.", path.display())
+    };
+    Ok(outcome::done(serde_json::json!({ "path": path.display().to_string(), "created": !existed }), line))
+}
+
+/// A command that still prints for itself (`sync`, `import`, for now):
+/// nothing is left to show.
+fn printed(run: Result<()>) -> Result<Box<dyn Outcome>> {
+    run.map(|()| outcome::nothing())
 }
 
 /// The pledge book as of today, read through the context's database.

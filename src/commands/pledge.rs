@@ -6,11 +6,12 @@ use crate::Ctx;
 use crate::cli::{PledgeAction, PledgeArgs, SettleArgs};
 use crate::error::{user, user_hint};
 use crate::ops::pledges::{PledgeOptions, end_after_horizon, make};
+use crate::outcome::{self, Outcome};
 use crate::report;
 use crate::store;
 use crate::store::pledges::Settlement;
 
-pub fn run(ctx: &mut Ctx, args: &PledgeArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &PledgeArgs) -> Result<Box<dyn Outcome>> {
     if let Some(PledgeAction::End { id }) = &args.action {
         return end(ctx, *id);
     }
@@ -23,11 +24,15 @@ pub fn run(ctx: &mut Ctx, args: &PledgeArgs) -> Result<()> {
         from: args.from.clone(),
         until: args.until.clone(),
     };
-    make(ctx, target, rate, &options)
+    let made = make(ctx, target, rate, &options)?;
+    // The pledge made or changed, as `list pledges --json` shows it.
+    let book = super::pledge_book(ctx)?;
+    let pledge = book.pledges.into_iter().find(|p| p.id == made.id);
+    Ok(outcome::done(pledge, made.message))
 }
 
 /// Ends a pledge after the akrasia horizon (ending is the easiest change).
-fn end(ctx: &mut Ctx, id: i64) -> Result<()> {
+fn end(ctx: &mut Ctx, id: i64) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let now = ctx.clock.now();
     let settings = ctx.settings.clone();
@@ -49,18 +54,16 @@ fn end(ctx: &mut Ctx, id: i64) -> Result<()> {
         Ok((row, effective, pledge.terms.horizon_days))
     })?;
     let (row, effective, horizon) = row;
-    if ctx.out.json {
-        let book = super::pledge_book(ctx)?;
-        let pledge = book.pledges.iter().find(|p| p.id == row.id);
-        return ctx.out.json_doc(&pledge);
-    }
-    ctx.out.done(format!(
+    let book = super::pledge_book(ctx)?;
+    let pledge = book.pledges.into_iter().find(|p| p.id == row.id);
+    let line = format!(
         "Pledge #{} on {} ends: its last period is the one before {effective} (ending waits {horizon} days: the akrasia horizon).",
         row.id, row.target
-    ))
+    );
+    Ok(outcome::done(pledge, line))
 }
 
-pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {
+pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let now = ctx.clock.now();
     let settings = ctx.settings.clone();
@@ -85,16 +88,12 @@ pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<()> {
         )?;
         Ok(debt)
     })?;
-    if ctx.out.json {
-        // The debt as `list debts --json` now shows it: settled, with its note.
-        let book = super::pledge_book(ctx)?;
-        let settled = book.debts.iter().find(|d| d.id == debt.id);
-        return ctx.out.json_doc(&settled);
-    }
-    ctx.out.done(format!(
-        "Settled debt #{} ({} for {}, period from {}).",
-        debt.id, debt.stake, debt.target, debt.period_start
-    ))
+    // The debt as `list debts --json` now shows it: settled, with its note.
+    let book = super::pledge_book(ctx)?;
+    let settled = book.debts.into_iter().find(|d| d.id == debt.id);
+    let line =
+        format!("Settled debt #{} ({} for {}, period from {}).", debt.id, debt.stake, debt.target, debt.period_start);
+    Ok(outcome::done(settled, line))
 }
 
 /// The debt with this number, if it is still owed.

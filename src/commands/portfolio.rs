@@ -18,7 +18,7 @@ pub fn run(ctx: &mut Ctx, args: &PortfolioArgs) -> Result<Box<dyn Outcome>> {
         // A JSON Resume document is JSON either way.
         PortfolioFormat::JsonResume => {
             let resume = interop::json_resume::resume(&portfolio, ctx.clock.now());
-            outcome::report(resume, |out: &mut Out, resume: &Resume| out.json_doc(resume))
+            outcome::formatted(resume, |out: &mut Out, resume: &Resume| out.json_doc(resume))
         }
         PortfolioFormat::Markdown => outcome::report(portfolio, |out: &mut Out, portfolio: &PortfolioReport| {
             out.text(render::portfolio::markdown(portfolio))

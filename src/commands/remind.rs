@@ -8,10 +8,14 @@ use anyhow::Result;
 use crate::Ctx;
 use crate::cli::RemindArgs;
 use crate::error::EXIT_REMIND;
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::render;
 use crate::report;
 
-pub fn run(ctx: &mut Ctx, args: &RemindArgs) -> Result<ExitCode> {
+/// The nudge (or silence), and the exit code `--exit-code` asks for.
+pub fn run(ctx: &mut Ctx, args: &RemindArgs) -> Result<(Box<dyn Outcome>, ExitCode)> {
+    let quiet = (outcome::nothing(), ExitCode::SUCCESS);
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let local_time = ctx.clock.local_time_of(ctx.clock.now());
@@ -21,20 +25,17 @@ pub fn run(ctx: &mut Ctx, args: &RemindArgs) -> Result<ExitCode> {
     // Nothing recorded yet: nothing to remind of, and no hint either (cron
     // mails whatever a job prints, every day).
     if early || !ctx.db_path()?.exists() {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(quiet);
     }
     let db = ctx.read_db()?;
     let dashboard = report::status::build(db.conn(), &settings, today)?;
     if dashboard.report.today.studied || is_rest_day(&dashboard, &settings, today) {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(quiet);
     }
     let nudge = render::status::nudge(&ctx.out, &dashboard.report);
-    if ctx.out.json {
-        ctx.out.json_doc(&serde_json::json!({ "nudge": nudge }))?;
-    } else {
-        ctx.out.line(nudge)?;
-    }
-    Ok(if args.exit_code { ExitCode::from(EXIT_REMIND) } else { ExitCode::SUCCESS })
+    let value = serde_json::json!({ "nudge": nudge });
+    let shown = outcome::report(value, move |out: &mut Out, _: &serde_json::Value| out.line(&nudge));
+    Ok((shown, if args.exit_code { ExitCode::from(EXIT_REMIND) } else { ExitCode::SUCCESS }))
 }
 
 fn is_rest_day(

@@ -11,12 +11,13 @@ use crate::domain::parse::parse_date;
 use crate::error::user_hint;
 use crate::files::write_atomically;
 use crate::lookup::{ALL_KINDS, resolve};
+use crate::outcome::{self, Outcome};
 use crate::output::Out;
 use crate::render;
 use crate::report::page;
-use crate::report::period::{self, Span};
+use crate::report::period::{self, PeriodReport, Span};
 
-pub fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let settings = ctx.settings.clone();
     let (from, to, label) = period_of(args, today, &settings)?;
@@ -24,44 +25,27 @@ pub fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<()> {
     if let Some(path) = &args.out {
         refuse_out(path, args.force)?;
     }
-    let format = if ctx.out.json { ReportFormat::Json } else { args.format };
-    let (db, out) = ctx.read_db_and_out()?;
-    let conn = db.conn();
+    let conn = ctx.read_db()?.conn();
     let focus = args.reference.as_deref().map(|r| resolve(conn, r, ALL_KINDS)).transpose()?;
     let report = period::build(conn, &settings, today, from, to, label, focus.as_ref())?;
-    let Some(path) = &args.out else {
-        return match format {
-            ReportFormat::Json => out.json_doc(&report),
-            ReportFormat::Markdown => render::period::markdown(out, &report),
-            ReportFormat::Html => {
-                let page = page::build(conn, &settings, today, report)?;
-                out.raw(render::html::page(&page).as_bytes())
-            }
-            ReportFormat::Table => render::period::table(out, &report),
-        };
-    };
-    let bytes = match format {
-        ReportFormat::Html => render::html::page(&page::build(conn, &settings, today, report)?).into_bytes(),
-        other => {
-            // The text renderers write to an output; this one keeps what they write.
-            let (mut buffer, bytes) = Out::buffered(false, None);
-            match other {
-                ReportFormat::Json => buffer.json_doc(&report)?,
-                ReportFormat::Markdown => render::period::markdown(&mut buffer, &report)?,
-                _ => render::period::table(&mut buffer, &report)?,
-            }
-            buffer.flush()?;
-            drop(buffer);
-            std::mem::take(&mut *bytes.borrow_mut())
+    // The format decides, alone: `--json` arrives as `--format json`
+    // (`Cli::settle_json`).
+    let shown = match args.format {
+        ReportFormat::Json => outcome::formatted(report, |out: &mut Out, r: &PeriodReport| out.json_doc(r)),
+        ReportFormat::Markdown => outcome::formatted(report, render::period::markdown),
+        ReportFormat::Table => outcome::formatted(report, render::period::table),
+        ReportFormat::Html => {
+            outcome::raw(render::html::page(&page::build(conn, &settings, today, report)?).into_bytes())
         }
     };
+    let Some(path) = &args.out else { return Ok(shown) };
+    // The file holds what the same report prints, without colour or width.
+    let bytes = outcome::file_bytes(&*shown)?;
     // Checked again: the file may have appeared while the report was built.
     refuse_out(path, args.force)?;
     write_atomically(path, &bytes)?;
-    if out.json {
-        return out.json_doc(&serde_json::json!({ "path": path, "from": from, "to": to }));
-    }
-    out.done(format!("Wrote the report for {from} to {to} to {}.", path.display()))
+    let written = serde_json::json!({ "path": path, "from": from, "to": to });
+    Ok(outcome::done(written, format!("Wrote the report for {from} to {to} to {}.", path.display())))
 }
 
 /// `--out` never overwrites without `--force`, and never creates a folder.

@@ -9,13 +9,14 @@ use crate::domain::parse::parse_range;
 use crate::domain::pledge::{Per, RateUnit};
 use crate::domain::records::RestDay;
 use crate::error::user_hint;
+use crate::outcome::{self, Outcome};
 use crate::report;
 use crate::store;
 
 /// A range longer than this is more likely a typo than a plan.
 const MAX_REST_RANGE_DAYS: i64 = 366;
 
-pub fn run(ctx: &mut Ctx, args: &RestArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &RestArgs) -> Result<Box<dyn Outcome>> {
     let today = ctx.clock.today();
     let now = ctx.clock.now();
     let utc_offset = ctx.clock.offset_now().local_minus_utc();
@@ -53,9 +54,6 @@ pub fn run(ctx: &mut Ctx, args: &RestArgs) -> Result<()> {
         let book = report::pledges::build(conn, &settings, today)?;
         Ok((added.clone(), pledges_still_counting(&book, &added)))
     })?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&added);
-    }
     let days = (to - from).num_days() + 1;
     let already = days - added.len() as i64;
     let note = if already > 0 { format!(" ({already} already declared)") } else { String::new() };
@@ -68,7 +66,8 @@ pub fn run(ctx: &mut Ctx, args: &RestArgs) -> Result<()> {
             still_count.join(", ")
         ));
     }
-    ctx.out.done(line)
+    // The rest days it added (not those declared already).
+    Ok(outcome::done(added, line))
 }
 
 /// The pledges (`#1 on ml (7-day horizon)`) a rest day would excuse, had it been

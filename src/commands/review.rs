@@ -10,10 +10,12 @@ use crate::cli::{ReviewCommand, ReviewGiveArgs, ReviewListArgs, ReviewRequestArg
 use crate::domain::records::Kind;
 use crate::error::user_hint;
 use crate::ops::cohorts::{client, refresh_reviews};
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::report::cohort::find_member;
 use crate::server::cohorts::{self, ReviewRequest};
 
-pub fn run(ctx: &mut Ctx, command: ReviewCommand) -> Result<()> {
+pub fn run(ctx: &mut Ctx, command: ReviewCommand) -> Result<Box<dyn Outcome>> {
     match command {
         ReviewCommand::Request(a) => request(ctx, &a),
         ReviewCommand::List(a) => list(ctx, &a),
@@ -21,7 +23,7 @@ pub fn run(ctx: &mut Ctx, command: ReviewCommand) -> Result<()> {
     }
 }
 
-fn request(ctx: &mut Ctx, a: &ReviewRequestArgs) -> Result<()> {
+fn request(ctx: &mut Ctx, a: &ReviewRequestArgs) -> Result<Box<dyn Outcome>> {
     let item = super::resolve(ctx.read_db()?.conn(), &a.project, &[Kind::Project])?;
     let project = uuid::Uuid::parse_str(&item.uuid)?;
     let mut c = client(ctx)?;
@@ -37,13 +39,11 @@ fn request(ctx: &mut Ctx, a: &ReviewRequestArgs) -> Result<()> {
         note: a.note.clone(),
     };
     cohorts::request_review(&mut c, cohort.id, &r)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({"cohort": cohort.name, "project": item.slug}));
-    }
-    ctx.out.done(format!("Asked cohort {} to review {}.", cohort.name, item.slug))
+    let line = format!("Asked cohort {} to review {}.", cohort.name, item.slug);
+    Ok(outcome::done(json!({"cohort": cohort.name, "project": item.slug}), line))
 }
 
-fn list(ctx: &mut Ctx, a: &ReviewListArgs) -> Result<()> {
+fn list(ctx: &mut Ctx, a: &ReviewListArgs) -> Result<Box<dyn Outcome>> {
     let mut c = client(ctx)?;
     let me = crate::server::sync_log::member(&mut c)?;
     let mut entries: Vec<Value> = Vec::new();
@@ -82,21 +82,21 @@ fn list(ctx: &mut Ctx, a: &ReviewListArgs) -> Result<()> {
         }
     }
     refresh_reviews(ctx, &mut c)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&entries);
-    }
-    if lines.is_empty() {
-        let text = if a.mine { "No project of yours is up for review." } else { "No open review requests." };
-        return ctx.out.line(text);
-    }
-    for l in lines {
-        let safe = ctx.out.one_line_safe(&l).into_owned();
-        ctx.out.line(safe)?;
-    }
-    Ok(())
+    let mine = a.mine;
+    Ok(outcome::report(entries, move |out: &mut Out, _: &Vec<Value>| {
+        if lines.is_empty() {
+            let text = if mine { "No project of yours is up for review." } else { "No open review requests." };
+            return out.line(text);
+        }
+        for l in &lines {
+            let safe = out.one_line_safe(l).into_owned();
+            out.line(safe)?;
+        }
+        Ok(())
+    }))
 }
 
-fn give(ctx: &mut Ctx, a: &ReviewGiveArgs) -> Result<()> {
+fn give(ctx: &mut Ctx, a: &ReviewGiveArgs) -> Result<Box<dyn Outcome>> {
     let Some((member, slug)) = a.target.split_once('/') else {
         return Err(user_hint(format!("'{}' is not MEMBER/PROJECT", a.target), "e.g. alice/portfolio-site"));
     };
@@ -108,10 +108,8 @@ fn give(ctx: &mut Ctx, a: &ReviewGiveArgs) -> Result<()> {
         let requests = cohorts::review_requests(&mut c, k.id)?;
         let Some(r) = requests.iter().find(|r| r.member == login && r.slug == slug) else { continue };
         cohorts::review(&mut c, k.id, &login, r.project, a.rating, &a.comment)?;
-        if ctx.out.json {
-            return ctx.out.json_doc(&json!({"cohort": k.name, "member": member, "project": slug, "rating": a.rating}));
-        }
-        return ctx.out.done(format!("Reviewed {member}/{slug} ({}/5).", a.rating));
+        let review = json!({"cohort": k.name, "member": member, "project": slug, "rating": a.rating});
+        return Ok(outcome::done(review, format!("Reviewed {member}/{slug} ({}/5).", a.rating)));
     }
     Err(user_hint(
         format!("no review request {member}/{slug} in your cohorts"),

@@ -4,54 +4,57 @@
 use std::io::Read;
 
 use anyhow::{Context, Result};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::Ctx;
 use crate::cli::{ServerAddMemberArgs, ServerCommand, ServerInitArgs, ServerRemoveMemberArgs};
 use crate::error::{user, user_hint};
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::server::{self, ServerUrl, admin, schema};
 
-pub fn run(ctx: &mut Ctx, command: ServerCommand) -> Result<()> {
+pub fn run(command: ServerCommand) -> Result<Box<dyn Outcome>> {
     match command {
-        ServerCommand::Init(args) => init(ctx, &args),
-        ServerCommand::AddMember(args) => add_member(ctx, &args),
-        ServerCommand::RemoveMember(args) => remove_member(ctx, &args),
+        ServerCommand::Init(args) => init(&args),
+        ServerCommand::AddMember(args) => add_member(&args),
+        ServerCommand::RemoveMember(args) => remove_member(&args),
     }
 }
 
-fn init(ctx: &mut Ctx, args: &ServerInitArgs) -> Result<()> {
+fn init(args: &ServerInitArgs) -> Result<Box<dyn Outcome>> {
     let url = ServerUrl::parse(&args.url)?;
     let mut client = server::connect_raw(&url)?;
-    let outcome = schema::init(&mut client)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({
-            "url": url.to_string(),
-            "from_version": outcome.from_version,
-            "to_version": outcome.to_version,
-            "applied": outcome.applied,
-            "created_group_role": outcome.created_group_role,
-        }));
+    let done = schema::init(&mut client)?;
+    let record = json!({
+        "url": url.to_string(),
+        "from_version": done.from_version,
+        "to_version": done.to_version,
+        "applied": done.applied,
+        "created_group_role": done.created_group_role,
+    });
+    let mut lines = Vec::new();
+    if done.created_group_role {
+        lines.push(format!("Created the group role {}.", schema::MEMBER_ROLE));
     }
-    if outcome.created_group_role {
-        ctx.out.done(format!("Created the group role {}.", schema::MEMBER_ROLE))?;
-    }
-    let text = if outcome.applied.is_empty() {
-        format!("The learnlog schema on {url} is up to date (version {}).", outcome.to_version)
-    } else if outcome.from_version == 0 {
-        format!("Created the learnlog schema (version {}) on {url}.", outcome.to_version)
+    lines.push(if done.applied.is_empty() {
+        format!("The learnlog schema on {url} is up to date (version {}).", done.to_version)
+    } else if done.from_version == 0 {
+        format!("Created the learnlog schema (version {}) on {url}.", done.to_version)
     } else {
         format!(
             "Migrated the learnlog schema on {url} from version {} to {} ({}).",
-            outcome.from_version,
-            outcome.to_version,
-            outcome.applied.join(", ")
+            done.from_version,
+            done.to_version,
+            done.applied.join(", ")
         )
-    };
-    ctx.out.done(text)?;
-    if !outcome.applied.is_empty() && !ctx.out.quiet {
-        ctx.out.note("hint: add a learner with `learnlog server add-member NAME --url URL`")?;
-    }
-    Ok(())
+    });
+    let hint = !done.applied.is_empty();
+    Ok(outcome::report(record, move |out: &mut Out, _: &Value| {
+        lines.iter().try_for_each(|line| out.done(line))?;
+        if hint && !out.quiet {
+            out.note("hint: add a learner with `learnlog server add-member NAME --url URL`")?;
+        }
+        Ok(())
+    }))
 }
 
 fn admin_url(url: Option<&str>) -> Result<ServerUrl> {
@@ -84,7 +87,7 @@ fn admin_client(url: &ServerUrl) -> Result<postgres::Client> {
     }
 }
 
-fn add_member(ctx: &mut Ctx, args: &ServerAddMemberArgs) -> Result<()> {
+fn add_member(args: &ServerAddMemberArgs) -> Result<Box<dyn Outcome>> {
     let url = admin_url(args.url.as_deref())?;
     admin::validate_name(&args.name)?;
     let password = if args.password_stdin {
@@ -106,49 +109,50 @@ fn add_member(ctx: &mut Ctx, args: &ServerAddMemberArgs) -> Result<()> {
     admin::add_member(&mut client, &args.name, &display_name, &password)?;
     let member_url = url.for_member(&args.name);
     let shown = (!args.password_stdin).then_some(password);
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({
-            "member": args.name,
-            "display_name": display_name.trim(),
-            "url": member_url.to_string(),
-            "password": shown,
-        }));
-    }
-    ctx.out.done(format!("Added member {} ({}).", args.name, display_name.trim()))?;
-    ctx.out.line(format!("url: {member_url}"))?;
-    if let Some(password) = shown {
-        // Shown once, even with -q: it is not kept anywhere.
-        ctx.out.line(format!("password: {password}"))?;
-        ctx.out.note("hint: hand the password over privately; it is shown only this once")?;
-    }
-    Ok(())
+    let record = json!({
+        "member": args.name,
+        "display_name": display_name.trim(),
+        "url": member_url.to_string(),
+        "password": shown,
+    });
+    let line = format!("Added member {} ({}).", args.name, display_name.trim());
+    Ok(outcome::report(record, move |out: &mut Out, _: &Value| {
+        out.done(&line)?;
+        out.line(format!("url: {member_url}"))?;
+        if let Some(password) = &shown {
+            // Shown once, even with -q: it is not kept anywhere.
+            out.line(format!("password: {password}"))?;
+            out.note("hint: hand the password over privately; it is shown only this once")?;
+        }
+        Ok(())
+    }))
 }
 
-fn remove_member(ctx: &mut Ctx, args: &ServerRemoveMemberArgs) -> Result<()> {
+fn remove_member(args: &ServerRemoveMemberArgs) -> Result<Box<dyn Outcome>> {
     let url = admin_url(args.url.as_deref())?;
     admin::validate_name(&args.name)?;
     let mut client = admin_client(&url)?;
     let purged = admin::remove_member(&mut client, &args.name, args.purge)?;
-    if ctx.out.json {
-        return ctx.out.json_doc(&json!({
-            "member": args.name,
-            "purged": purged,
-        }));
-    }
-    match purged {
-        Some(p) => ctx.out.done(format!(
-            "Removed member {} and deleted what they stored ({} sync log rows, {} key checks, {} cohort memberships).",
-            args.name, p.sync_log_rows, p.sync_keys, p.cohort_memberships
+    let record = json!({
+        "member": args.name,
+        "purged": purged,
+    });
+    let name = args.name.clone();
+    Ok(outcome::report(record, move |out: &mut Out, _: &Value| {
+        match &purged {
+        Some(p) => out.done(format!(
+            "Removed member {name} and deleted what they stored ({} sync log rows, {} key checks, {} cohort memberships).",
+            p.sync_log_rows, p.sync_keys, p.cohort_memberships
         )),
         None => {
-            ctx.out.done(format!("Removed member {}.", args.name))?;
-            if !ctx.out.quiet {
-                ctx.out.note(format!(
-                    "hint: what {} stored stays on the server; `learnlog server remove-member {} --purge` deletes it",
-                    args.name, args.name
+            out.done(format!("Removed member {name}."))?;
+            if !out.quiet {
+                out.note(format!(
+                    "hint: what {name} stored stays on the server; `learnlog server remove-member {name} --purge` deletes it"
                 ))?;
             }
             Ok(())
         }
     }
+    }))
 }

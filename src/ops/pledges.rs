@@ -26,8 +26,17 @@ pub(crate) fn parse_rate(text: &str) -> Result<Rate> {
     Ok(text.parse::<Rate>()?)
 }
 
-/// Makes a pledge, or changes the rate of the pledge already on that target.
-pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOptions) -> Result<()> {
+/// A pledge made or changed: its number and the sentence that says what
+/// happened (and from when it counts).
+#[derive(Debug, Clone)]
+pub struct Made {
+    pub id: i64,
+    pub message: String,
+}
+
+/// Makes a pledge, or changes the rate of the pledge already on that target;
+/// prints nothing (the command shows what it returns).
+pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOptions) -> Result<Made> {
     let rate = parse_rate(rate_text)?;
     let today = ctx.clock.today();
     let now = ctx.clock.now();
@@ -86,12 +95,7 @@ pub fn make(ctx: &mut Ctx, target: &str, rate_text: &str, options: &PledgeOption
         }
     })?;
     let (message, id) = message;
-    if ctx.out.json {
-        // The pledge made or changed, as `list pledges --json` shows it.
-        let book = crate::commands::pledge_book(ctx)?;
-        return ctx.out.json_doc(&book.pledges.iter().find(|p| p.id == id));
-    }
-    ctx.out.done(message)
+    Ok(Made { id, message })
 }
 
 /// Changes the rate of the pledge already on a target (the akrasia horizon

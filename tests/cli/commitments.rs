@@ -138,6 +138,12 @@ fn add_course_with_a_pledge_is_pledge_right_after() {
     let env = TestEnv::new();
     let run = env.run(&["add", "course", "Rust", "--pledge", "2h/week"]).ok();
     assert_eq!(run.stdout, "Added course rust (Rust).\nPledge #1: 2h/week on rust from 2026-11-23.\n");
+    // With --json, one document: the course added (its pledge is in `list pledges`).
+    let added = env.run(&["add", "course", "Go", "--pledge", "1h/week", "--json"]).ok().json();
+    assert_eq!((added["slug"].as_str(), added["kind"].as_str()), (Some("go"), Some("course")));
+    assert_eq!(env.run(&["list", "pledges", "--json"]).ok().json().as_array().map(Vec::len), Some(2));
+    // -q hides both lines.
+    assert_eq!(env.run(&["add", "course", "C", "--slug", "c", "--pledge", "1h/week", "-q"]).ok().stdout, "");
     env.refused(&["pledge", "rust", "5x/week"], 2);
     env.refused(&["pledge", "nothing", "5h/week"], 2);
     env.refused(&["pledge", "end", "7"], 2);

@@ -172,6 +172,25 @@ fn format_json_is_the_json_flag() {
 }
 
 #[test]
+fn out_writes_what_the_report_prints_whichever_way_json_is_asked_for() {
+    let env = history();
+    let printed = env.run(&["report", "--last-week", "--format", "json"]).ok().stdout;
+    let (flag, format) = (env.path("flag.json"), env.path("format.json"));
+    // `--json` asks for the JSON report and a JSON answer to the write.
+    let written = env.run(&["report", "--last-week", "--json", "--out", flag.to_str().unwrap()]).ok().json();
+    assert_eq!(written, json!({"path": flag.to_str().unwrap(), "from": "2026-11-16", "to": "2026-11-22"}));
+    assert_eq!(std::fs::read_to_string(&flag).unwrap(), printed);
+    // `--format json` asks for the JSON report only: the answer is a line.
+    let run = env.run(&["report", "--last-week", "--format", "json", "--out", format.to_str().unwrap()]).ok();
+    assert_eq!(run.stdout, format!("Wrote the report for 2026-11-16 to 2026-11-22 to {}.\n", format.display()));
+    assert_eq!(std::fs::read_to_string(&format).unwrap(), printed);
+    // `--json` wins over another format, as it does without `--out`.
+    let markdown = env.path("markdown.json");
+    env.run(&["report", "--last-week", "--format", "markdown", "--json", "--out", markdown.to_str().unwrap()]).ok();
+    assert_eq!(std::fs::read_to_string(&markdown).unwrap(), printed);
+}
+
+#[test]
 fn this_week_judges_the_running_period() {
     let env = history();
     let report = env.run(&["report", "--json"]).ok().json();
