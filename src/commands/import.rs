@@ -20,6 +20,8 @@ use crate::domain::records::Kind;
 use crate::domain::snapshot::Snapshot;
 use crate::error::user_hint;
 use crate::interop;
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::store;
 use crate::store::Db;
 use crate::store::snapshot::{Counts, MergeReport};
@@ -43,7 +45,7 @@ struct ImportReport {
 #[error("the import changed nothing")]
 struct NothingChanged(MergeReport);
 
-pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<Box<dyn Outcome>> {
     let (name, text) = read_input(&args.file)?;
     let (snapshot, skipped, format) = match args.format {
         ImportFormat::Learnlog => (interop::json::read(&text, &name)?, Vec::new(), "learnlog"),
@@ -100,10 +102,7 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     };
     progress.finish();
     let report = ImportReport { file: name, format, dry_run: args.dry_run, total: merge.total(), merge, skipped };
-    if ctx.out.json {
-        return ctx.out.json_doc(&report);
-    }
-    print(ctx, &report)
+    Ok(outcome::report(report, print))
 }
 
 /// Minutes logged on each of these study days.
@@ -149,7 +148,7 @@ fn read_input(path: &Path) -> Result<(String, String)> {
     Ok((name, text))
 }
 
-fn print(ctx: &mut Ctx, report: &ImportReport) -> Result<()> {
+fn print(out: &mut Out, report: &ImportReport) -> Result<()> {
     let total = report.total;
     let changes = total.added + total.updated;
     if changes == 0 {
@@ -159,9 +158,9 @@ fn print(ctx: &mut Ctx, report: &ImportReport) -> Result<()> {
         } else {
             format!("Nothing to import from {}: its {records} records are already here.", report.file)
         };
-        return ctx.out.done(message);
+        return out.done(message);
     }
-    let mut table = ctx.out.table(&["records", "added", "updated", "unchanged"]);
+    let mut table = out.table(&["records", "added", "updated", "unchanged"]);
     for (label, counts) in report.merge.tables() {
         if counts.added + counts.updated + counts.unchanged > 0 {
             table.add_row(vec![
@@ -173,18 +172,18 @@ fn print(ctx: &mut Ctx, report: &ImportReport) -> Result<()> {
         }
     }
     if report.dry_run {
-        ctx.out.line(format!(
+        out.line(format!(
             "Dry run: importing {} would add {}, update {} and leave {} unchanged. Nothing was written.",
             report.file, total.added, total.updated, total.unchanged
         ))?;
-        ctx.out.print_table(&table)?;
+        out.print_table(&table)?;
     } else {
-        ctx.out.done(format!(
+        out.done(format!(
             "Imported {}: {} added, {} updated, {} unchanged.",
             report.file, total.added, total.updated, total.unchanged
         ))?;
-        if !ctx.out.quiet {
-            ctx.out.print_table(&table)?;
+        if !out.quiet {
+            out.print_table(&table)?;
         }
     }
     for renamed in &report.merge.renamed {
@@ -194,10 +193,10 @@ fn print(ctx: &mut Ctx, report: &ImportReport) -> Result<()> {
         } else {
             "another record here has that slug"
         };
-        ctx.out.line(format!("{} '{}' {verb} as '{}': {why}.", renamed.kind, renamed.from, renamed.to))?;
+        out.line(format!("{} '{}' {verb} as '{}': {why}.", renamed.kind, renamed.from, renamed.to))?;
     }
     if !report.dry_run {
-        ctx.out.done("`learnlog undo` reverses the import.")?;
+        out.done("`learnlog undo` reverses the import.")?;
     }
     Ok(())
 }

@@ -76,10 +76,10 @@ fn run(ctx: &mut Ctx, command: Command) -> Result<Box<dyn Outcome>> {
         Command::Config(args) => config_cmd::run(ctx, &args),
         Command::Demo => demo::run(),
         Command::Export(args) => export::run(ctx, &args),
-        Command::Import(args) => printed(import::run(ctx, &args)),
+        Command::Import(args) => import::run(ctx, &args),
         Command::Backup(args) => backup::run(ctx, &args),
         Command::Portfolio(args) => portfolio::run(ctx, &args),
-        Command::Sync(args) => printed(sync::run(ctx, &args)),
+        Command::Sync(args) => sync::run(ctx, &args),
         Command::Server(cmd) => server::run(cmd),
         Command::Cohort(cmd) => cohort::run(ctx, cmd),
         Command::Review(cmd) => review::run(ctx, cmd),
@@ -100,12 +100,6 @@ fn init(ctx: &mut Ctx) -> Result<Box<dyn Outcome>> {
         format!("Created {}.", path.display())
     };
     Ok(outcome::done(serde_json::json!({ "path": path.display().to_string(), "created": !existed }), line))
-}
-
-/// A command that still prints for itself (`sync`, `import`, for now):
-/// nothing is left to show.
-fn printed(run: Result<()>) -> Result<Box<dyn Outcome>> {
-    run.map(|()| outcome::nothing())
 }
 
 /// The pledge book as of today, read through the context's database.

@@ -13,6 +13,8 @@ use uuid::Uuid;
 use crate::Ctx;
 use crate::cli::{SyncAction, SyncArgs, SyncSetupArgs};
 use crate::error::{Error, user_hint};
+use crate::outcome::{self, Outcome};
+use crate::output::Out;
 use crate::server;
 use crate::server::sync_log::LogRow;
 use crate::store;
@@ -28,7 +30,7 @@ const ROWS_PER_CALL: usize = 50;
 /// A clock further than this from the server's is worth a warning (SYNC.md §2).
 const SKEW_WARNING_SECONDS: i64 = 5 * 60;
 
-pub fn run(ctx: &mut Ctx, args: &SyncArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: &SyncArgs) -> Result<Box<dyn Outcome>> {
     match &args.action {
         None => sync(ctx),
         Some(SyncAction::Setup(setup_args)) => setup(ctx, setup_args),
@@ -137,7 +139,7 @@ fn given_key(args: &SyncSetupArgs) -> Result<Option<Key>> {
     })
 }
 
-fn setup(ctx: &mut Ctx, args: &SyncSetupArgs) -> Result<()> {
+fn setup(ctx: &mut Ctx, args: &SyncSetupArgs) -> Result<Box<dyn Outcome>> {
     let given = given_key(args)?;
     // Kept and shown without a password: learnlog never stores one
     // (PGPASSWORD or the password file give it).
@@ -200,15 +202,15 @@ fn setup(ctx: &mut Ctx, args: &SyncSetupArgs) -> Result<()> {
     let pending = store::sync::pending(db.conn())?;
     crate::config::set_sync_url(&ctx.config_path, &url)?;
     let report = SetupReport { url, device, recovery_key: own_key.then(|| key.to_text()), pending };
-    if ctx.out.json {
-        return ctx.out.json_doc(&report);
-    }
-    ctx.out.done(format!("Sync is set up: this device is {device}; {pending} changes wait to be pushed."))?;
-    if let Some(key) = &report.recovery_key {
-        // Printed even with -q: it is shown this once.
-        ctx.out.line(format!("Recovery key (keep it safe; other devices join with --key): {key}"))?;
-    }
-    ctx.out.done("Run `learnlog sync` to push and pull.")
+    Ok(outcome::report(report, |out: &mut Out, report: &SetupReport| {
+        let (device, pending) = (report.device, report.pending);
+        out.done(format!("Sync is set up: this device is {device}; {pending} changes wait to be pushed."))?;
+        if let Some(key) = &report.recovery_key {
+            // Printed even with -q: it is shown this once.
+            out.line(format!("Recovery key (keep it safe; other devices join with --key): {key}"))?;
+        }
+        out.done("Run `learnlog sync` to push and pull.")
+    }))
 }
 
 // ---- sync --------------------------------------------------------------------------
@@ -222,7 +224,7 @@ struct SyncReport {
     warnings: Vec<String>,
 }
 
-fn sync(ctx: &mut Ctx) -> Result<()> {
+fn sync(ctx: &mut Ctx) -> Result<Box<dyn Outcome>> {
     let url = ctx.config.sync.url.clone().ok_or_else(not_set_up)?;
     let now = ctx.clock.now();
     let key_file = key_path(&ctx.db_path()?);
@@ -274,19 +276,18 @@ fn sync(ctx: &mut Ctx) -> Result<()> {
         warnings.push(problem);
     }
     let report = SyncReport { pushed, pulled: applied, devices: devices.len(), server_time, warnings };
-    if ctx.out.json {
-        return ctx.out.json_doc(&report);
-    }
-    for warning in &report.warnings {
-        ctx.out.note(format!("warning: {warning}"))?;
-    }
-    ctx.out.done(format!(
-        "synced: pushed {}, pulled {} from {} {}",
-        report.pushed,
-        report.pulled,
-        report.devices,
-        if report.devices == 1 { "device" } else { "devices" }
-    ))
+    Ok(outcome::report(report, |out: &mut Out, report: &SyncReport| {
+        for warning in &report.warnings {
+            out.note(format!("warning: {warning}"))?;
+        }
+        out.done(format!(
+            "synced: pushed {}, pulled {} from {} {}",
+            report.pushed,
+            report.pulled,
+            report.devices,
+            if report.devices == 1 { "device" } else { "devices" }
+        ))
+    }))
 }
 
 /// Publishes what the learner shares with cohorts (SYNC.md §3: publishing
@@ -462,7 +463,7 @@ struct DeviceLine {
     last_push: Option<DateTime<Utc>>,
 }
 
-fn status(ctx: &mut Ctx) -> Result<()> {
+fn status(ctx: &mut Ctx) -> Result<Box<dyn Outcome>> {
     // Never a password, even one written into the config by hand.
     let url =
         ctx.config.sync.url.as_deref().map(|u| server::ServerUrl::parse(u).map_or(u.to_string(), |p| p.to_string()));
@@ -481,19 +482,20 @@ fn status(ctx: &mut Ctx) -> Result<()> {
         devices,
         skew_seconds: state.skew_seconds,
     };
-    if ctx.out.json {
-        return ctx.out.json_doc(&report);
-    }
+    Ok(outcome::report(report, print_status))
+}
+
+fn print_status(out: &mut Out, report: &StatusReport) -> Result<()> {
     let when = |t: Option<DateTime<Utc>>| t.map_or("never".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
-    ctx.out.line(format!("server:     {}", report.url.as_deref().unwrap_or("(none)")))?;
-    ctx.out.line(format!("device:     {}", report.device))?;
-    ctx.out.line(format!("last sync:  {}", when(report.last_sync)))?;
-    ctx.out.line(format!("pending:    {} changes", report.pending))?;
+    out.line(format!("server:     {}", report.url.as_deref().unwrap_or("(none)")))?;
+    out.line(format!("device:     {}", report.device))?;
+    out.line(format!("last sync:  {}", when(report.last_sync)))?;
+    out.line(format!("pending:    {} changes", report.pending))?;
     if let Some(skew) = report.skew_seconds {
-        ctx.out.line(format!("clock skew: {skew} s against the server"))?;
+        out.line(format!("clock skew: {skew} s against the server"))?;
     }
     for line in &report.devices {
-        ctx.out.line(format!("other device {}: last pushed {}", line.device, when(line.last_push)))?;
+        out.line(format!("other device {}: last pushed {}", line.device, when(line.last_push)))?;
     }
     Ok(())
 }

@@ -86,6 +86,34 @@ fn no_command_calls_another() {
     assert!(found.is_empty(), "a command calls another; share a function in ops/ instead:\n{}", found.join("\n"));
 }
 
+/// Where a line reads or sets the output mode (`out.json`, not `out.json_doc`).
+fn reads_the_mode(line: &str) -> bool {
+    line.match_indices("out.json")
+        .any(|(at, found)| !line[at + found.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+}
+
+#[test]
+fn no_command_chooses_between_json_and_text() {
+    // A command returns an Outcome; `outcome::emit` alone reads the mode.
+    let mut found: Vec<String> = ["commands", "ops"]
+        .iter()
+        .flat_map(|dir| sources(dir))
+        .flat_map(|(path, text)| {
+            code(&text)
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+                .filter(|line| reads_the_mode(line) || line.contains("mem::replace"))
+                .map(|line| format!("{}: {}", path.display(), line.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Shared steps return values and print nothing.
+    found.extend(offenders("ops", &["ctx.out", "crate::output", "json_doc"]));
+    assert!(found.is_empty(), "return an Outcome (src/outcome.rs) instead:\n{}", found.join("\n"));
+    assert!(reads_the_mode("if ctx.out.json {") && reads_the_mode("(ctx.out.json, q) = (false, q)"));
+    assert!(!reads_the_mode("out.json_doc(&value)"), "the check itself tells the two apart");
+}
+
 /// Lines from `fn` to its closing brace at the same indent.
 fn long_functions(text: &str, limit: usize) -> Vec<(String, usize)> {
     let lines: Vec<&str> = code(text).lines().collect();
