@@ -185,14 +185,15 @@ impl Out {
     pub fn progress_from(&self, label: &str, total: usize, min_steps: usize) -> Progress {
         let watched = self.is_tty && io::stderr().is_terminal() && !self.quiet;
         if !watched || total < min_steps.max(1) {
-            return Progress(ProgressBar::hidden());
+            return hidden_bar();
         }
-        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message(label.to_string());
-        Progress(bar)
+        shown_bar(label, total)
+    }
+
+    /// Progress bars for work reported stage by stage from elsewhere (a
+    /// sync): owned apart from `Out`, so the work may borrow the context.
+    pub fn stage_bars(&self) -> StageBars {
+        StageBars { watched: self.is_tty && io::stderr().is_terminal() && !self.quiet, current: None }
     }
 
     pub fn flush(&mut self) -> Result<()> {
@@ -259,6 +260,20 @@ const PROGRESS_MIN_STEPS: usize = 2000;
 
 const PROGRESS_TEMPLATE: &str = "{msg}: [{bar:30}] {pos}/{len} ({percent} %, {eta} left)";
 
+fn hidden_bar() -> Progress {
+    Progress(ProgressBar::hidden())
+}
+
+/// A bar on stderr: `label: [=====>   ] done/total (pct %, eta left)`.
+fn shown_bar(label: &str, total: usize) -> Progress {
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    Progress(bar)
+}
+
 /// A progress bar for long work (sync, import); hidden when no one watches.
 pub struct Progress(ProgressBar);
 
@@ -277,6 +292,28 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         self.finish();
+    }
+}
+
+/// One progress bar at a time, for the stage being reported; a new stage
+/// clears the last one's bar.
+pub struct StageBars {
+    watched: bool,
+    current: Option<(&'static str, Progress)>,
+}
+
+impl StageBars {
+    /// `done` of `total` steps of `label`; shown from `min_steps` on
+    /// (`None`: [`PROGRESS_MIN_STEPS`]).
+    pub fn show(&mut self, label: &'static str, done: usize, total: usize, min_steps: Option<usize>) {
+        if self.current.as_ref().is_none_or(|(l, _)| *l != label) {
+            let min = min_steps.unwrap_or(PROGRESS_MIN_STEPS);
+            let bar = if self.watched && total >= min.max(1) { shown_bar(label, total) } else { hidden_bar() };
+            self.current = Some((label, bar));
+        }
+        if let Some((_, bar)) = &mut self.current {
+            bar.tick(done);
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use crate::cli::{BoardFormat, CohortBoardArgs, CohortCommand, CohortConfirmArgs,
 use crate::domain::parse::parse_date;
 use crate::domain::streak::week_start;
 use crate::error::{user, user_hint};
+use crate::ops;
 use crate::ops::cohorts::{client, refresh_reviews};
 use crate::outcome::{self, Outcome};
 use crate::output::Out;
@@ -211,10 +212,20 @@ fn show_board(ctx: &mut Ctx, a: &CohortBoardArgs) -> Result<Box<dyn Outcome>> {
     let week = week_start(day, ctx.settings.week_starts);
     let mut c = client(ctx)?;
     let cohort = pick(&mut c, a.name.as_deref())?;
+    let mut warnings = Vec::new();
     if !a.offline {
-        let settings = ctx.settings.clone();
-        board::publish(ctx.write_db()?.conn(), &mut c, today, &settings)?;
+        // Syncs first: what this learner's other devices recorded is
+        // pulled before this device publishes its weeks.
+        if ops::sync::is_set_up(ctx)? {
+            warnings = ops::sync::sync(ctx, &mut |_| {})?.warnings;
+        } else {
+            let settings = ctx.settings.clone();
+            board::publish(ctx.write_db()?.conn(), &mut c, today, &settings)?;
+        }
         refresh_reviews(ctx, &mut c)?;
+    }
+    for warning in warnings {
+        ctx.out.note(format!("warning: {warning}"))?;
     }
     let b = board::board(&mut c, &cohort, week)?;
     // `--json` prints the board itself, whatever `--format` says.

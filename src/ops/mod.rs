@@ -9,3 +9,4 @@ pub mod cohorts;
 pub mod items;
 pub mod pledges;
 pub mod sessions;
+pub mod sync;

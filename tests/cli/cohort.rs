@@ -360,9 +360,22 @@ fn sync_publishes_what_is_shared() {
     bob.run(W3, &["checkin", "go", "45m", "-q"]).ok();
     let before = alice.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
     assert_eq!(member(&before, "Bob")["week"]["minutes"], 0, "not published before a sync");
-    bob.run(W3, &["sync"]).ok();
+    let setup = bob.run(W3, &["sync"]).ok();
     let after = alice.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
     assert_eq!(member(&after, "Bob")["week"]["minutes"], 45, "sync published the check-in");
+    // Bob's second device checks in and syncs; his first device's board
+    // syncs before it publishes, so the week it publishes holds both.
+    let key = bob.env.db_path().with_extension("sync-key");
+    let key = std::fs::read_to_string(key).unwrap().trim().to_string();
+    let mut laptop = TestEnv::new();
+    laptop.extra_env = bob.env.extra_env.clone();
+    laptop.run_at(W3, &["sync", "setup", &url, "--key", &key, "-q"]).ok();
+    laptop.run_at(W3, &["sync", "-q"]).ok();
+    laptop.run_at(W3, &["checkin", "go", "30m", "-q"]).ok();
+    laptop.run_at(W3, &["sync", "-q"]).ok();
+    bob.run(W3, &["cohort", "board", "evenings"]).ok();
+    let board = alice.run(W3, &["--json", "cohort", "board", "evenings", "--offline"]).ok().json();
+    assert_eq!(member(&board, "Bob")["week"]["minutes"], 75, "the board did not sync first: {setup:?}");
 }
 
 #[test]
