@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0005_sync.sql"),
     include_str!("sql/0006_cohort_cache.sql"),
     include_str!("sql/0007_session_count.sql"),
+    include_str!("sql/0008_undo_new_images.sql"),
 ];
 
 /// How long a writer waits for another one before giving up.

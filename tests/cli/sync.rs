@@ -780,3 +780,30 @@ fn a_password_in_the_url_is_used_but_never_stored_or_shown() {
     let again = a.run(&["--json", "sync", "setup", &server.url]).ok().json();
     assert_eq!(again["recovery_key"], key.as_str());
 }
+
+#[test]
+fn undo_after_a_pull_reverses_only_its_own_edit_on_every_device() {
+    let Some(server) = server() else { return };
+    let a = server.device("2026-11-23T10:00:00Z");
+    let b = server.device("2026-11-23T10:00:00Z");
+    a.run(&["add", "course", "Statistics", "-q"]).ok();
+    let key = server.first(&a);
+    sync(&a);
+    server.join(&b, &key);
+    sync(&b);
+    a.run_at("2026-11-23T10:05:00Z", &["edit", "statistics", "--title", "Stats 101", "-q"]).ok();
+    b.run_at("2026-11-23T10:06:00Z", &["edit", "statistics", "--platform", "coursera", "-q"]).ok();
+    b.run_at("2026-11-23T10:07:00Z", &["sync", "-q"]).ok();
+    a.run_at("2026-11-23T10:08:00Z", &["sync", "-q"]).ok();
+    let undone = a.run_at("2026-11-23T10:09:00Z", &["undo", "--json"]).ok().json();
+    assert_eq!(undone["at"], "2026-11-23T10:05:00Z", "{undone}");
+    for env in [&a, &b, &a] {
+        env.run_at("2026-11-23T10:10:00Z", &["sync", "-q"]).ok();
+    }
+    for env in [&a, &b] {
+        let courses = env.run(&["list", "courses", "--json"]).ok().json();
+        let course = &courses[0];
+        assert_eq!((&course["title"], &course["platform"]), (&Value::from("Statistics"), &Value::from("coursera")));
+    }
+    assert_eq!(export(&a), export(&b));
+}
