@@ -46,6 +46,8 @@ pub struct Ctx {
     /// A note for stderr once the command has succeeded (a failure prints
     /// its own `error:` line first, and its own hint).
     pending_note: Option<String>,
+    /// Whether pledges without terms were looked for (once per run).
+    terms_checked: bool,
 }
 
 impl Ctx {
@@ -92,8 +94,17 @@ impl Ctx {
             self.pending_note = None;
         }
         let db = self.db.as_mut().ok_or_else(|| anyhow::anyhow!("the database is not open"))?;
-        // Pledges made before pledges kept their terms keep those in force now.
-        store::pledges::fill_missing_terms(db.conn(), &self.settings.pledge_terms())?;
+        // Pledges made before pledges kept their terms keep those in force
+        // now: looked for once per run (a read), and stored, when there are
+        // any, in a stamped write of their own, so the change travels with
+        // a clock of its own like any local change.
+        if !self.terms_checked {
+            if store::pledges::terms_missing(db.conn())? {
+                let terms = self.settings.pledge_terms();
+                db.write_unjournaled(self.clock.now(), |conn| store::pledges::fill_missing_terms(conn, &terms))?;
+            }
+            self.terms_checked = true;
+        }
         Ok(db)
     }
 }
@@ -124,12 +135,89 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
     let settings = config.settings()?;
     let clock = Clock::from_env(settings.day_starts_at)?;
     cli.settle_json()?;
-    let mut ctx =
-        Ctx { out, clock, config, settings, config_path, db_flag: cli.global.db.clone(), db: None, pending_note: None };
+    let mut ctx = Ctx {
+        out,
+        clock,
+        config,
+        settings,
+        config_path,
+        db_flag: cli.global.db.clone(),
+        db: None,
+        pending_note: None,
+        terms_checked: false,
+    };
     let code = commands::dispatch(&mut ctx, cli.command)?;
     ctx.out.flush()?;
     if let Some(note) = ctx.pending_note.take() {
         ctx.out.note(note)?;
     }
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, NaiveTime, Utc};
+
+    use super::*;
+    use crate::clock::Zone;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn hlc(db: &Db) -> String {
+        db.conn().query_row("SELECT hlc FROM sync_state", [], |r| r.get(0)).unwrap()
+    }
+
+    /// Storing the terms of old pledges is a local change that travels: it
+    /// gets a clock of its own (a stamped write), once, and is not journaled.
+    #[test]
+    fn old_pledges_get_their_terms_once_in_a_stamped_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("learnlog.db"), true).unwrap();
+        store::sync::enable(db.conn(), uuid::Uuid::from_bytes([1; 16]), "ana", at("2026-11-02T09:00:00Z")).unwrap();
+        db.write("pledge", at("2026-11-02T09:00:00Z"), |c| {
+            c.execute(
+                "INSERT INTO pledges (uuid, from_date, created_at, updated_at) VALUES ('p1', '2026-11-02', 'x', 'x')",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let before = hlc(&db);
+        let journal =
+            |db: &Db| -> i64 { db.conn().query_row("SELECT count(*) FROM undo_log", [], |r| r.get(0)).unwrap() };
+        let entries = journal(&db);
+        let config = Config::default();
+        let mut ctx = Ctx {
+            out: Out::new(cli::ColorChoice::Never, false, true),
+            clock: Clock::fixed(at("2026-11-03T09:00:00Z"), NaiveTime::MIN, Zone::Utc),
+            settings: config.settings().unwrap(),
+            config,
+            config_path: PathBuf::new(),
+            db_flag: db.path().map(|p| p.to_path_buf()),
+            db: Some(db),
+            pending_note: None,
+            terms_checked: false,
+        };
+        let db = ctx.write_db().unwrap();
+        let (terms, change_hlc): (Option<String>, String) = db
+            .conn()
+            .query_row(
+                "SELECT (SELECT terms FROM pledges), hlc FROM sync_changes WHERE op = 'update' AND data ->> '$.terms' IS NOT NULL",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(terms.is_some());
+        assert!(change_hlc > before, "the fill carries a clock of its own: {change_hlc} after {before}");
+        assert_eq!(change_hlc, hlc(db));
+        assert_eq!(journal(db), entries, "not a change undo reverses");
+        // Looked for once per run: a later use of the database reads nothing more.
+        db.conn().execute("UPDATE pledges SET terms = NULL", []).unwrap();
+        let stamped = hlc(db);
+        let db = ctx.write_db().unwrap();
+        let terms: Option<String> = db.conn().query_row("SELECT terms FROM pledges", [], |r| r.get(0)).unwrap();
+        assert_eq!((terms, hlc(db)), (None, stamped));
+    }
 }

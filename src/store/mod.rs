@@ -256,9 +256,10 @@ impl Db {
     }
 
     /// Runs `work` in one immediate transaction without journaling it: undo
-    /// itself, which must not journal its own reversal. What it changes is
-    /// stamped and still travels to the other devices. (Pulled changes are
-    /// applied through `sync_write`, which neither journals nor stamps.)
+    /// itself, which must not journal its own reversal, and storing the
+    /// terms of old pledges. What it changes is stamped (a clock of its own)
+    /// and still travels to the other devices. (Pulled changes are applied
+    /// through `sync_write`, which neither journals nor stamps.)
     pub fn write_unjournaled<T>(
         &mut self,
         now: DateTime<Utc>,

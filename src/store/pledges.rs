@@ -191,16 +191,18 @@ pub fn set_completion(conn: &Connection, id: i64, completion: Completion, now: D
     Ok(())
 }
 
-/// Stores `terms` on the pledges made before pledges kept their terms.
-/// Not a change of the user's: the journal does not record it (see
-/// sql/0004_commitments.sql). Reads first, so a file with nothing to fill
-/// is not written.
+/// Whether some pledge was made before pledges kept their terms (a read:
+/// the write in `fill_missing_terms` is needed only then).
+pub fn terms_missing(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM pledges WHERE terms IS NULL)", [], |r| r.get(0))?)
+}
+
+/// Stores `terms` on the pledges made before pledges kept their terms. Not
+/// a change of the user's: the journal does not record it (see
+/// sql/0004_commitments.sql). It does travel when sync is set up, so it
+/// runs in a stamped write (`Db::write_unjournaled`), like any local change.
 pub fn fill_missing_terms(conn: &Connection, terms: &PledgeTerms) -> Result<()> {
-    let missing: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM pledges WHERE terms IS NULL)", [], |r| r.get(0))?;
-    if missing {
-        conn.execute("UPDATE pledges SET terms = ?1 WHERE terms IS NULL", [terms_text(terms)])?;
-    }
+    conn.execute("UPDATE pledges SET terms = ?1 WHERE terms IS NULL", [terms_text(terms)])?;
     Ok(())
 }
 
