@@ -12,7 +12,6 @@ pub mod period;
 pub mod portfolio;
 pub mod records;
 pub mod status;
-pub mod table;
 
 use crate::domain::parse::format_minutes;
 use crate::domain::records::BloomLevel;

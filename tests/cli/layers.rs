@@ -148,3 +148,67 @@ fn no_function_is_longer_than_80_lines() {
     let long = "fn long() {\n".to_string() + &"    step();\n".repeat(81) + "}\n";
     assert_eq!(long_functions(&long, 80), vec![("fn long".to_string(), 83)], "the counter itself counts");
 }
+
+/// Lines of every source file outside `allowed` (paths under src/) that
+/// contain one of `forbidden`, test modules left out.
+fn offenders_outside(allowed: &[&str], forbidden: &[&str]) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    sources("")
+        .into_iter()
+        .filter(|(path, _)| {
+            let relative = path.strip_prefix(&src).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            !allowed.iter().any(|a| relative.starts_with(a))
+        })
+        .flat_map(|(path, text)| {
+            code(&text)
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+                .filter(|line| forbidden.iter().any(|f| line.contains(f)))
+                .map(|line| format!("{}: {}", path.display(), line.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn sql_lives_in_the_store_and_the_server_only() {
+    let sql = ["\"SELECT ", "\"INSERT ", "\"UPDATE ", "\"DELETE ", "\"CREATE ", "execute_batch("];
+    let found = offenders_outside(&["store/", "server/"], &sql);
+    assert!(found.is_empty(), "SQL outside store/ and server/:\n{}", found.join("\n"));
+}
+
+#[test]
+fn printing_goes_through_the_output_layer() {
+    let found = offenders_outside(&["output/", "main.rs"], &["println!", "eprintln!", "print!(", "eprint!("]);
+    assert!(found.is_empty(), "print through Out (src/output/):\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_clock_is_read_in_clock_rs_only() {
+    let found = offenders_outside(&["clock.rs"], &["Utc::now", "Local::now", "SystemTime::now"]);
+    assert!(found.is_empty(), "read the time through Ctx.clock:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_output_layer_imports_nothing_above_it() {
+    let above = ["crate::render", "crate::report", "crate::store", "crate::commands", "crate::ops", "crate::Ctx"];
+    let found = offenders("output", &above);
+    assert!(found.is_empty(), "output/ is the bottom layer:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_domain_reaches_no_io_layer() {
+    let io = ["crate::server", "crate::config", "crate::clock", "crate::output", "crate::ops", "crate::interop"];
+    let found = offenders("domain", &io);
+    assert!(found.is_empty(), "domain/ is pure:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_checks_see_what_they_look_for() {
+    // Each rule would catch a line it is meant to catch.
+    let catches = |line: &str, forbidden: &[&str]| forbidden.iter().any(|f| line.contains(f));
+    assert!(catches("    let n = conn.query_row(\"SELECT 1\", [], f)?;", &["\"SELECT "]));
+    assert!(catches("    println!(\"{x}\");", &["println!"]));
+    assert!(catches("let now = chrono::Utc::now();", &["Utc::now"]));
+    assert!(!code("fn a() {}\n#[cfg(test)]\nmod tests { fn b() { println!(); } }").contains("println!"));
+}

@@ -59,6 +59,19 @@ impl Server {
             .to_string()
     }
 
+    /// Two devices, their clocks at `a_now` and `b_now`, both synced and
+    /// holding one course, `title`.
+    fn pair_with_course(&self, a_now: &str, b_now: &str, title: &str) -> (TestEnv, TestEnv) {
+        let a = self.device(a_now);
+        let b = self.device(b_now);
+        a.run(&["add", "course", title, "-q"]).ok();
+        let key = self.first(&a);
+        sync(&a);
+        self.join(&b, &key);
+        sync(&b);
+        (a, b)
+    }
+
     fn join(&self, env: &TestEnv, key: &str) {
         env.run(&["sync", "setup", &self.url, "--key", key]).ok();
     }
@@ -137,13 +150,7 @@ fn two_devices_end_with_one_record() {
 #[test]
 fn concurrent_changes_merge_by_the_rules() {
     let Some(server) = server() else { return };
-    let a = server.device("2026-11-23T10:00:00Z");
-    let b = server.device("2026-11-23T10:30:00Z");
-    a.run(&["add", "course", "Rust Book", "-q"]).ok();
-    let key = server.first(&a);
-    sync(&a);
-    server.join(&b, &key);
-    sync(&b);
+    let (a, b) = server.pair_with_course("2026-11-23T10:00:00Z", "2026-11-23T10:30:00Z", "Rust Book");
     // At one moment, both check in, both make a course "Go", and one edits
     // while the other deletes.
     a.run(&["checkin", "rust-book", "30m", "-q"]).ok();
@@ -169,13 +176,7 @@ fn concurrent_changes_merge_by_the_rules() {
 #[test]
 fn a_delete_wins_over_a_concurrent_edit_and_undo_brings_it_back() {
     let Some(server) = server() else { return };
-    let a = server.device("2026-11-23T10:00:00Z");
-    let b = server.device("2026-11-23T10:00:00Z");
-    a.run(&["add", "course", "Statistics", "-q"]).ok();
-    let key = server.first(&a);
-    sync(&a);
-    server.join(&b, &key);
-    sync(&b);
+    let (a, b) = server.pair_with_course("2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z", "Statistics");
     a.run_at("2026-11-23T10:05:00Z", &["rm", "statistics", "--yes", "-q"]).ok();
     b.run_at("2026-11-23T10:06:00Z", &["edit", "statistics", "--title", "Stats 101", "-q"]).ok();
     b.run_at("2026-11-23T10:07:00Z", &["sync", "-q"]).ok();
@@ -784,13 +785,7 @@ fn a_password_in_the_url_is_used_but_never_stored_or_shown() {
 #[test]
 fn undo_after_a_pull_reverses_only_its_own_edit_on_every_device() {
     let Some(server) = server() else { return };
-    let a = server.device("2026-11-23T10:00:00Z");
-    let b = server.device("2026-11-23T10:00:00Z");
-    a.run(&["add", "course", "Statistics", "-q"]).ok();
-    let key = server.first(&a);
-    sync(&a);
-    server.join(&b, &key);
-    sync(&b);
+    let (a, b) = server.pair_with_course("2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z", "Statistics");
     a.run_at("2026-11-23T10:05:00Z", &["edit", "statistics", "--title", "Stats 101", "-q"]).ok();
     b.run_at("2026-11-23T10:06:00Z", &["edit", "statistics", "--platform", "coursera", "-q"]).ok();
     b.run_at("2026-11-23T10:07:00Z", &["sync", "-q"]).ok();

@@ -1,5 +1,7 @@
 //! `Out`: the only way learnlog prints. Colour and width are decided once.
 
+pub mod table;
+
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
@@ -8,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::ColorChoice;
-use crate::render::table::{self, TextTable};
+use table::TextTable;
 
 pub struct Out {
     stdout: Box<dyn Write>,
@@ -83,7 +85,7 @@ impl Out {
         let text = self.one_line_safe(text.as_ref());
         match self.width {
             Some(width) => {
-                for line in crate::render::table::wrap_line(&text, usize::from(width)) {
+                for line in table::wrap_line(&text, usize::from(width)) {
                     writeln!(self.stdout, "{line}")?;
                 }
             }
