@@ -73,7 +73,7 @@ start=$(seconds)
 pull=$(elapsed "$start" "$(seconds)")
 sessions_b=$("$L" --json export | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["sessions"]))')
 
-median() { python3 -c 'import json,sys; print(f"{json.load(open(sys.argv[1]))["results"][0]["median"] * 1000:.1f}")' "$1"; }
+median() { python3 -c 'import json,sys; m = json.load(open(sys.argv[1]))["results"][0]["median"]; print(f"{m * 1000:.1f}")' "$1"; }
 
 # Nothing to do.
 hyperfine -N --warmup 3 --runs 30 --style none --export-json "$WORK/noop.json" "$L sync -q" >/dev/null
@@ -93,8 +93,8 @@ hyperfine -N --warmup 3 --runs 40 --prepare "bash $WORK/reset.sh" --style none -
     "env LEARNLOG_DB=$WORK/run-plain.db $L checkin algorithms 30m -q" \
     "env LEARNLOG_DB=$WORK/run-synced.db $L checkin algorithms 30m -q" >/dev/null
 read -r plain synced < <(python3 -c 'import json,sys
-r = json.load(open(sys.argv[1]))["results"]
-print(f"{r[0][\"median\"] * 1000:.2f} {r[1][\"median\"] * 1000:.2f}")' "$WORK/checkin.json")
+r = [x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]]
+print(f"{r[0]:.2f} {r[1]:.2f}")' "$WORK/checkin.json")
 ratio=$(python3 -c "print(f'{$synced / $plain:.2f}')")
 
 table=$(cat <<EOF

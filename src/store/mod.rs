@@ -41,7 +41,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// survives a power cut. The WAL is checkpointed every 256 pages (about 20
 /// check-ins) and truncated back to 1 MiB afterwards.
 const DURABLE_WAL: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; \
-     PRAGMA wal_autocheckpoint = 256; PRAGMA journal_size_limit = 1048576;";
+     PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 1048576;";
+
+/// A WAL larger than this after a commit is checkpointed and truncated by
+/// the process that wrote it (see `Db::after_commit`).
+const WAL_LIMIT_BYTES: u64 = 1 << 20;
 
 /// Changes `undo` can reach back to.
 const UNDO_DEPTH: i64 = 100;
@@ -176,9 +180,8 @@ impl Db {
             // The checkpoint SQLite runs when the last connection closes was
             // most of a check-in's time (two fsyncs and a dozen page writes).
             // Skipping it is safe because every commit already fsyncs the WAL
-            // (synchronous = FULL): the WAL is checkpointed by a later run
-            // once it holds 256 pages (`DURABLE_WAL`), and SQLite replays it
-            // after a power cut.
+            // (synchronous = FULL), and SQLite replays it after a power cut.
+            // The WAL is kept short by `after_commit` instead.
             self.conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         }
         Ok(())
@@ -229,6 +232,7 @@ impl Db {
         sync::install_triggers(&tx)?;
         tx.pragma_update(None, "user_version", known)?;
         tx.commit()?;
+        self.after_commit();
         Ok(())
     }
 
@@ -252,6 +256,7 @@ impl Db {
         sync::stamp(&tx, now)?;
         let value = change(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
+        self.after_commit();
         Ok(value)
     }
 
@@ -272,6 +277,7 @@ impl Db {
         sync::stamp(&tx, now)?;
         let value = work(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
+        self.after_commit();
         Ok(value)
     }
 
@@ -284,7 +290,27 @@ impl Db {
             .map_err(|e| describe(&self.path, e.into()))?;
         let value = work(&tx)?;
         tx.commit().map_err(|e| describe(&self.path, e.into()))?;
+        self.after_commit();
         Ok(value)
+    }
+
+    /// Keeps the WAL short. Each process opens the WAL afresh and, being the
+    /// only connection, rebuilds its index by reading the whole WAL; and a
+    /// checkpoint's progress lives in that index, so a WAL that no one
+    /// truncates is read, and copied into the database again, by every
+    /// later run. The writer that takes the WAL past `WAL_LIMIT_BYTES`
+    /// therefore checkpoints it and truncates it at once (about every 25
+    /// check-ins; at once after a large import or pull). It does not wait
+    /// for readers: if one holds the WAL, a later write tries again. A
+    /// failed checkpoint does not fail the command whose commit is done.
+    fn after_commit(&self) {
+        let Some(path) = &self.path else { return };
+        if std::fs::metadata(wal_path(path)).map_or(true, |m| m.len() <= WAL_LIMIT_BYTES) {
+            return;
+        }
+        let _ = self.conn.busy_timeout(Duration::ZERO);
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
     }
 
     /// Runs `work` in a transaction that is always rolled back: what a

@@ -197,3 +197,25 @@ fn day_totals_always_match_the_sessions() {
     check(&other, "undoing the import");
     assert_eq!(other.count("day_totals"), 0);
 }
+
+/// Every run opens the WAL afresh and reads all of it, so the writer that
+/// grows it past 1 MiB checkpoints and truncates it: a record in daily use
+/// never carries a long WAL (it grew by every check-in before).
+#[test]
+fn the_wal_stays_short_over_many_check_ins() {
+    let env = TestEnv::new();
+    env.run(&["add", "course", "Rust Book", "-q"]).ok();
+    let wal = env.db_path().with_file_name("learnlog.db-wal");
+    let mut largest = 0;
+    for i in 0..150 {
+        let day = format!("-{i}d");
+        env.run(&["checkin", "rust-book", "20m", "--date", &day, "--note", &"x".repeat(2000 + i), "-q"]).ok();
+        largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+    }
+    assert!(largest > 0, "no WAL was ever written");
+    assert!(largest < 2 << 20, "the WAL reached {largest} bytes");
+    assert!(std::fs::metadata(&wal).unwrap().len() < 2 << 20);
+    assert_eq!(env.count("sessions"), 150);
+    let check: String = env.sql().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+}
