@@ -1,6 +1,7 @@
 //! TLS for the connection, through rustls, with libpq's `sslmode` meanings:
-//! `require` encrypts without checking the certificate (unless a root
-//! certificate is named, then it checks the chain as libpq does);
+//! `require` encrypts without checking the certificate (unless there is a
+//! root certificate file, named or `~/.postgresql/root.crt`: then it checks
+//! the chain, as libpq does);
 //! `verify-ca` checks the chain; `verify-full` checks the chain and that the
 //! certificate names the host. Roots: `sslrootcert` (a PEM file, or
 //! `system`), else `~/.postgresql/root.crt` when it exists, else the
@@ -34,8 +35,9 @@ pub enum Check {
 pub fn check_for(url: &ServerUrl) -> Check {
     match url.sslmode() {
         SslMode::Disable | SslMode::Prefer => Check::Nothing,
-        // libpq: "require" with a root certificate file behaves as verify-ca.
-        SslMode::Require if url.sslrootcert().is_some() => Check::Chain,
+        // libpq: "require" with a root certificate file (named, or the
+        // default ~/.postgresql/root.crt) behaves as verify-ca.
+        SslMode::Require if url.sslrootcert().is_some() || default_root_file().is_some() => Check::Chain,
         SslMode::Require => Check::Nothing,
         SslMode::VerifyCa => Check::Chain,
         SslMode::VerifyFull => Check::Full,
@@ -65,11 +67,15 @@ pub fn client_config(url: &ServerUrl) -> Result<rustls::ClientConfig> {
     Ok(builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth())
 }
 
+/// libpq's default root certificate file, `~/.postgresql/root.crt`, when it exists.
+fn default_root_file() -> Option<PathBuf> {
+    dirs::home_dir().map(|h| h.join(".postgresql").join("root.crt")).filter(|p| p.is_file())
+}
+
 fn roots(url: &ServerUrl) -> Result<RootCertStore> {
     let named = url.sslrootcert().map(PathBuf::from);
-    let default = dirs::home_dir().map(|h| h.join(".postgresql").join("root.crt")).filter(|p| p.is_file());
     let mut store = RootCertStore::empty();
-    match named.or(default) {
+    match named.or_else(default_root_file) {
         Some(path) if path.as_os_str() != "system" => {
             let certs = CertificateDer::pem_file_iter(&path)
                 .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())

@@ -590,6 +590,14 @@ fn tls_require_and_verify_full_against_the_right_and_a_wrong_ca() {
     let exists: bool = pg.admin().query_one("SELECT to_regclass('learnlog.meta') IS NOT NULL", &[]).unwrap().get(0);
     assert!(!exists);
     env.run(&["server", "init", &with_params(&url, &format!("sslmode=verify-full&sslrootcert={ca}"))]).ok();
+    // As in libpq, `require` checks the chain when ~/.postgresql/root.crt exists.
+    let home = TestEnv::new();
+    std::fs::create_dir_all(home.home().join(".postgresql")).unwrap();
+    std::fs::copy(wrong, home.home().join(".postgresql/root.crt")).unwrap();
+    let run = home.run(&["server", "init", &with_params(&url, "sslmode=require")]).fails(1);
+    assert!(run.stderr.contains("certificate"), "{}", run.transcript());
+    std::fs::copy(&ca, home.home().join(".postgresql/root.crt")).unwrap();
+    home.run(&["server", "init", &with_params(&url, "sslmode=require")]).ok();
 }
 
 // ---- cohorts (docs/sync.md), with plain SQL as the members --------------------
