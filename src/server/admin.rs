@@ -177,10 +177,7 @@ fn role_error(err: postgres::Error, name: &str) -> anyhow::Error {
 
 /// A password for a new member: 24 characters from 62 (≈ 143 bits).
 pub fn generate_password() -> String {
-    use rand::RngExt;
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    (0..24).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    super::random_text(24)
 }
 
 #[cfg(test)]

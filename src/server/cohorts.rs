@@ -105,11 +105,8 @@ pub fn find(c: &mut Client, name: &str) -> Result<Cohort> {
 /// Makes an invite code (256 random bits, URL-safe) valid for `uses` joins
 /// during `valid`; the server keeps only its hash.
 pub fn invite(c: &mut Client, cohort: Uuid, uses: i32, valid: std::time::Duration) -> Result<(String, DateTime<Utc>)> {
-    use rand::RngExt;
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
     // 43 characters of 62: 256 bits.
-    let code: String = (0..43).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    let code = super::random_text(43);
     let seconds = valid.as_secs() as f64;
     let row = c
         .query_one(

@@ -216,3 +216,12 @@ pub(crate) fn query_error(err: postgres::Error, doing: &str) -> anyhow::Error {
         "retry when the server can be reached; nothing is lost",
     )
 }
+
+/// `len` characters drawn uniformly from letters and digits (62), by a
+/// generator seeded from the system: passwords and invite codes.
+pub(crate) fn random_text(len: usize) -> String {
+    use rand::RngExt;
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..len).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
