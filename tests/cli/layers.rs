@@ -28,7 +28,13 @@ fn code(text: &str) -> &str {
 }
 
 fn offenders(dir: &str, forbidden: &[&str]) -> Vec<String> {
-    sources(dir)
+    lines_with(sources(dir), forbidden)
+}
+
+/// The lines of `files` (their code, comments and test modules left out)
+/// that contain one of `forbidden`, each with its file.
+fn lines_with(files: Vec<(PathBuf, String)>, forbidden: &[&str]) -> Vec<String> {
+    files
         .into_iter()
         .flat_map(|(path, text)| {
             code(&text)
@@ -153,21 +159,14 @@ fn no_function_is_longer_than_80_lines() {
 /// contain one of `forbidden`, test modules left out.
 fn offenders_outside(allowed: &[&str], forbidden: &[&str]) -> Vec<String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    sources("")
+    let files = sources("")
         .into_iter()
         .filter(|(path, _)| {
             let relative = path.strip_prefix(&src).unwrap_or(path).to_string_lossy().replace('\\', "/");
             !allowed.iter().any(|a| relative.starts_with(a))
         })
-        .flat_map(|(path, text)| {
-            code(&text)
-                .lines()
-                .filter(|line| !line.trim_start().starts_with("//"))
-                .filter(|line| forbidden.iter().any(|f| line.contains(f)))
-                .map(|line| format!("{}: {}", path.display(), line.trim()))
-                .collect::<Vec<_>>()
-        })
-        .collect()
+        .collect();
+    lines_with(files, forbidden)
 }
 
 #[test]
