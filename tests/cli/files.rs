@@ -113,24 +113,13 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
     env.run(&["add", "course", "Rust Book", "-q"]).ok();
     env.run(&["checkin", "rust", "30m", "--at", "18:00", "-q"]).ok();
     // What a version-1 file looks like: no index on started_at, no day totals, no sync.
-    let sql = env.sql();
-    let sync_triggers: Vec<String> = sql
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_sync_%'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    for trigger in sync_triggers {
-        sql.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
-    }
-    sql.execute_batch(
-        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
-         DROP INDEX sessions_marks; DROP INDEX sessions_order; DROP INDEX sessions_zero;
-         DROP TRIGGER sessions_journal_update; DROP TRIGGER sessions_journal_delete;
-         ALTER TABLE sessions DROP COLUMN progress_to;",
-    )
-    .unwrap();
+    back_to_version_4(&env);
+    env.sql()
+        .execute_batch(
+            "DROP TRIGGER sessions_journal_update; DROP TRIGGER sessions_journal_delete;
+             ALTER TABLE sessions DROP COLUMN progress_to;",
+        )
+        .unwrap();
     env.sql()
         .execute_batch(
             "DROP TRIGGER sessions_totals_insert; DROP TRIGGER sessions_totals_delete;
@@ -144,8 +133,6 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
              ALTER TABLE sessions DROP COLUMN prior_minutes; ALTER TABLE sessions DROP COLUMN prior_units;
              ALTER TABLE pledges DROP COLUMN terms; ALTER TABLE pledges DROP COLUMN completed_on;
              ALTER TABLE pledges DROP COLUMN completion_kept; ALTER TABLE rest_days DROP COLUMN utc_offset;
-             DROP TABLE cohort_shares; DROP TABLE review_cache; DROP TABLE settlement_cache;
-             DROP TRIGGER sessions_count_insert; DROP TRIGGER sessions_count_delete; DROP TABLE session_count;
              PRAGMA user_version = 1;",
         )
         .unwrap();
@@ -287,8 +274,8 @@ fn without_new_row_images(env: &TestEnv) {
     sql.execute_batch("ALTER TABLE undo_log DROP COLUMN new_row").unwrap();
 }
 
-/// Takes a current database back to schema version 3: no sync tables or
-/// triggers, and progress marks holding differences (`units`).
+/// Takes a current database's tables back to schema version 4: no sync,
+/// cohort or session-count tables, indexes or triggers.
 fn back_to_version_4(env: &TestEnv) {
     let sql = env.sql();
     let triggers: Vec<String> = sql

@@ -203,15 +203,7 @@ fn a_database_in_a_read_only_folder_and_file_can_be_read() {
     set_mode(env.home(), 0o755);
     set_mode(&out_dir, 0o777);
     let expected = env.run(&["--json", "report", "--month"]).ok().json();
-    set_mode(&env.db_path(), 0o444);
-    // Recent commits may still be in the WAL (learnlog leaves checkpoints to
-    // later runs): a database made read-only is all of its files.
-    for companion in ["db-wal", "db-shm"] {
-        let file = env.db_path().with_extension(companion);
-        if file.exists() {
-            set_mode(&file, 0o444);
-        }
-    }
+    make_database_read_only(&env);
     set_mode(&data, 0o555);
     let backup = out_dir.join("copy.db").display().to_string();
     for args in [&["status"][..], &["report"], &["export"], &["list", "sessions"], &["backup", &backup]] {
@@ -232,6 +224,19 @@ fn a_database_in_a_read_only_folder_and_file_can_be_read() {
     set_mode(&env.db_path(), 0o600);
 }
 
+/// The database read-only: the file and, since recent commits may still be
+/// in the WAL (checkpoints are left to later writes), its WAL files too.
+#[cfg(unix)]
+fn make_database_read_only(env: &TestEnv) {
+    set_mode(&env.db_path(), 0o444);
+    for companion in ["db-wal", "db-shm"] {
+        let file = env.db_path().with_extension(companion);
+        if file.exists() {
+            set_mode(&file, 0o444);
+        }
+    }
+}
+
 /// A read-only file that needs a schema migration: a clear error, exit 1,
 /// and the file untouched.
 #[cfg(unix)]
@@ -247,15 +252,7 @@ fn a_read_only_database_that_needs_a_migration_says_so() {
         .unwrap();
     let data = env.db_path().parent().unwrap().to_path_buf();
     set_mode(env.home(), 0o755);
-    set_mode(&env.db_path(), 0o444);
-    // Recent commits may still be in the WAL (learnlog leaves checkpoints to
-    // later runs): a database made read-only is all of its files.
-    for companion in ["db-wal", "db-shm"] {
-        let file = env.db_path().with_extension(companion);
-        if file.exists() {
-            set_mode(&file, 0o444);
-        }
-    }
+    make_database_read_only(&env);
     set_mode(&data, 0o555);
     let before = env.db_bytes();
     let run = run_unprivileged(&env, &["report"]);

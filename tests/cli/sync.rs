@@ -72,6 +72,27 @@ impl Server {
         (a, b)
     }
 
+    /// A synced device holding one course, its recovery key, and a copy of
+    /// its files (database, config, key) on another machine, taken after a
+    /// checkpoint: learnlog leaves its last commits in the WAL beside it.
+    fn synced_device_and_its_copy(&self) -> (TestEnv, String, TestEnv) {
+        let a = self.device("2026-11-23T10:00:00Z");
+        a.run(&["add", "course", "Rust Book", "-q"]).ok();
+        let key = self.first(&a);
+        sync(&a);
+        a.checkpoint();
+        let copy = self.device("2026-11-23T11:00:00Z");
+        for (from, to) in [
+            (a.db_path(), copy.db_path()),
+            (a.config_path(), copy.config_path()),
+            (a.db_path().with_extension("sync-key"), copy.db_path().with_extension("sync-key")),
+        ] {
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(from, to).unwrap();
+        }
+        (a, key, copy)
+    }
+
     fn join(&self, env: &TestEnv, key: &str) {
         env.run(&["sync", "setup", &self.url, "--key", key]).ok();
     }
@@ -242,19 +263,7 @@ fn the_server_stores_no_title_or_note_in_clear() {
 #[test]
 fn a_copied_database_is_told_to_take_a_new_device_id() {
     let Some(server) = server() else { return };
-    let a = server.device("2026-11-23T10:00:00Z");
-    a.run(&["add", "course", "Rust Book", "-q"]).ok();
-    let key = server.first(&a);
-    sync(&a);
-    // The file (and its key beside it) copied to another machine, after a
-    // checkpoint: learnlog leaves its last commits in the WAL beside it.
-    a.checkpoint();
-    let copy = server.device("2026-11-23T11:00:00Z");
-    std::fs::create_dir_all(copy.db_path().parent().unwrap()).unwrap();
-    std::fs::copy(a.db_path(), copy.db_path()).unwrap();
-    std::fs::create_dir_all(copy.config_path().parent().unwrap()).unwrap();
-    std::fs::copy(a.config_path(), copy.config_path()).unwrap();
-    std::fs::copy(a.db_path().with_extension("sync-key"), copy.db_path().with_extension("sync-key")).unwrap();
+    let (a, key, copy) = server.synced_device_and_its_copy();
     copy.run(&["checkin", "rust-book", "30m", "-q"]).ok();
     a.run(&["checkin", "rust-book", "20m", "-q"]).ok();
     sync(&a);
@@ -573,21 +582,7 @@ fn one_rest_day_made_on_two_devices_is_kept_once_the_same_everywhere() {
 #[test]
 fn a_device_whose_push_conflicts_keeps_its_own_changes_after_new_device() {
     let Some(server) = server() else { return };
-    let a = server.device("2026-11-23T10:00:00Z");
-    a.run(&["add", "course", "Rust Book", "-q"]).ok();
-    let key = server.first(&a);
-    sync(&a);
-    // Copied after a checkpoint: learnlog leaves its last commits in the WAL.
-    a.checkpoint();
-    let copy = server.device("2026-11-23T11:00:00Z");
-    for (from, to) in [
-        (a.db_path(), copy.db_path()),
-        (a.config_path(), copy.config_path()),
-        (a.db_path().with_extension("sync-key"), copy.db_path().with_extension("sync-key")),
-    ] {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
+    let (a, key, copy) = server.synced_device_and_its_copy();
     // The original numbers its next batch, and its push is cut (as if): the
     // copy then pushes its own batch under that number, and the original's
     // push is refused as a conflict.
