@@ -166,7 +166,7 @@ mod tests {
     }
 
     fn hlc(db: &Db) -> String {
-        db.conn().query_row("SELECT hlc FROM sync_state", [], |r| r.get(0)).unwrap()
+        store::sync::state(db.conn()).unwrap().unwrap().hlc.to_string()
     }
 
     /// Storing the terms of old pledges is a local change that travels: it
@@ -201,6 +201,7 @@ mod tests {
             terms_checked: false,
         };
         let db = ctx.write_db().unwrap();
+        store::sync::flush_outbox(db.conn()).unwrap();
         let (terms, change_hlc): (Option<String>, String) = db
             .conn()
             .query_row(

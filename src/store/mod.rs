@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0006_cohort_cache.sql"),
     include_str!("sql/0007_session_count.sql"),
     include_str!("sql/0008_undo_new_images.sql"),
+    include_str!("sql/0009_sync_outbox.sql"),
 ];
 
 /// How long a writer waits for another one before giving up.
@@ -332,6 +333,7 @@ impl Db {
         let tx = self.conn.unchecked_transaction().map_err(|e| describe(&self.path, e.into()))?;
         // The journal triggers need a change to attach row images to, as in a real write.
         undo::begin_change(&tx, "dry run", now, UNDO_DEPTH)?;
+        sync::stamp(&tx, now)?;
         let value = work(&tx);
         tx.rollback().map_err(|e| describe(&self.path, e.into()))?;
         value

@@ -78,11 +78,13 @@ fn object_expr(columns: &[Column], row: &str) -> String {
 }
 
 /// The capture triggers of one table: each local insert, update (only the
-/// fields that changed) and delete becomes one row of `sync_changes`,
-/// stamped with the transaction's clock, while sync is set up.
+/// fields that changed) and delete becomes one row of `sync_outbox`,
+/// stamped with the transaction's clock (the newest row there, which
+/// `stamp` appended), while sync is set up.
 fn trigger_sql(table: &str, columns: &[Column]) -> String {
     let on = "(SELECT capture FROM sync_state)";
-    let hlc = "(SELECT hlc FROM sync_state)";
+    // A write that was not stamped (none should be) still gets a valid clock.
+    let hlc = "coalesce((SELECT hlc FROM sync_outbox ORDER BY id DESC LIMIT 1), (SELECT hlc FROM sync_state))";
     let changed: Vec<String> = columns.iter().map(|c| format!("OLD.{0} IS NOT NEW.{0}", c.name)).collect();
     let changed_fields: Vec<String> = columns
         .iter()
@@ -95,14 +97,14 @@ fn trigger_sql(table: &str, columns: &[Column]) -> String {
         if table == LINKS { format!(" AND {} IS NOT NULL", record_expr(table, "OLD")) } else { String::new() };
     format!(
         "CREATE TRIGGER {table}_sync_insert AFTER INSERT ON {table} WHEN {on} BEGIN
-    INSERT INTO sync_changes (hlc, tbl, record, op, data) VALUES ({hlc}, '{table}', {new_record}, 'insert', {new_object});
+    INSERT INTO sync_outbox (hlc, tbl, record, op, data) VALUES ({hlc}, '{table}', {new_record}, 'insert', {new_object});
 END;
 CREATE TRIGGER {table}_sync_update AFTER UPDATE ON {table} WHEN {on} AND ({changed}) BEGIN
-    INSERT INTO sync_changes (hlc, tbl, record, op, data) VALUES ({hlc}, '{table}', {new_record}, 'update',
+    INSERT INTO sync_outbox (hlc, tbl, record, op, data) VALUES ({hlc}, '{table}', {new_record}, 'update',
         (SELECT json_group_object(k, v) FROM ({changed_fields})));
 END;
 CREATE TRIGGER {table}_sync_delete AFTER DELETE ON {table} WHEN {on}{old_exists} BEGIN
-    INSERT INTO sync_changes (hlc, tbl, record, op) VALUES ({hlc}, '{table}', {old_record}, 'delete');
+    INSERT INTO sync_outbox (hlc, tbl, record, op) VALUES ({hlc}, '{table}', {old_record}, 'delete');
 END;
 ",
         new_record = record_expr(table, "NEW"),
@@ -148,16 +150,20 @@ pub struct State {
 
 pub fn state(conn: &Connection) -> Result<Option<State>> {
     let row = conn
-        .query_row("SELECT device, owner, hlc, pushed_seq, last_sync, skew_seconds FROM sync_state", [], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-            ))
-        })
+        .query_row(
+            &format!("SELECT device, owner, {CLOCK}, pushed_seq, last_sync, skew_seconds FROM sync_state"),
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            },
+        )
         .optional()?;
     let Some((device, owner, hlc, pushed_seq, last_sync, skew_seconds)) = row else { return Ok(None) };
     let device = Uuid::parse_str(&device).context("the sync state names no valid device")?;
@@ -170,15 +176,39 @@ fn millis(now: DateTime<Utc>) -> i64 {
     now.timestamp_millis()
 }
 
+/// This device's clock as SQL over `sync_state`: the later of the state's
+/// (flushed and observed clocks) and the newest stamp in the outbox. The
+/// text form sorts as the clock does.
+const CLOCK: &str = "max(hlc, coalesce((SELECT hlc FROM sync_outbox ORDER BY id DESC LIMIT 1), ''))";
+
 /// Moves the clock for a local transaction, when sync is set up: every
-/// change the transaction captures carries this one clock.
+/// change the transaction captures carries this one clock. The stamp is a
+/// row of the outbox, the page the changes go to anyway.
 pub(crate) fn stamp(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT hlc FROM sync_state WHERE capture")?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {CLOCK} FROM sync_state WHERE capture"))?;
     let current: Option<String> = stmt.query_row([], |r| r.get(0)).optional()?;
     let Some(current) = current else { return Ok(()) };
     let hlc = Hlc::parse(&current).ok_or_else(|| anyhow!("the sync state holds no valid clock"))?;
     let next = hlc.tick(millis(now));
-    conn.prepare_cached("UPDATE sync_state SET hlc = ?1")?.execute([next.to_string()])?;
+    conn.prepare_cached("INSERT INTO sync_outbox (hlc) VALUES (?1)")?.execute([next.to_string()])?;
+    Ok(())
+}
+
+/// Moves the local changes from the outbox into the change log, in the
+/// order they were made, and the clock into the state row. Every reader of
+/// the log that needs this device's newest changes (numbering batches,
+/// merging pulled ones, a new device id) runs it first, in its transaction.
+pub fn flush_outbox(conn: &Connection) -> Result<()> {
+    let waiting: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM sync_outbox)", [], |r| r.get(0))?;
+    if !waiting {
+        return Ok(());
+    }
+    conn.execute_batch(&format!(
+        "INSERT INTO sync_changes (hlc, tbl, record, op, data)
+             SELECT hlc, tbl, record, op, data FROM sync_outbox WHERE tbl IS NOT NULL ORDER BY id;
+         UPDATE sync_state SET hlc = {CLOCK};
+         DELETE FROM sync_outbox;"
+    ))?;
     Ok(())
 }
 
@@ -214,6 +244,7 @@ pub fn set_owner(conn: &Connection, owner: &str) -> Result<()> {
 /// copy): what the old id pushed stays that device's; what was not pushed
 /// yet will go out under the new id.
 pub fn new_device(conn: &Connection, device: Uuid) -> Result<()> {
+    flush_outbox(conn)?;
     let Some(old) = state(conn)? else { return Err(anyhow!("sync is not set up")) };
     let old_text = old.device.to_string();
     // What the server confirmed under the old id is that device's; batches
@@ -240,10 +271,11 @@ pub fn new_device(conn: &Connection, device: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// Local changes the server has not confirmed yet.
+/// Local changes the server has not confirmed yet (read only: the outbox
+/// is counted where it is).
 pub fn pending(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
-        "SELECT count(*) FROM sync_changes
+        "SELECT (SELECT count(*) FROM sync_outbox WHERE tbl IS NOT NULL) + count(*) FROM sync_changes
          WHERE device IS NULL AND (seq IS NULL OR seq > (SELECT pushed_seq FROM sync_state))",
         [],
         |r| r.get(0),
@@ -289,6 +321,7 @@ pub fn number_pending(
     now: DateTime<Utc>,
     nonce: &mut dyn FnMut() -> Result<Vec<u8>>,
 ) -> Result<i64> {
+    flush_outbox(conn)?;
     let last: i64 = conn.query_row(
         "SELECT max(coalesce((SELECT max(seq) FROM sync_batches), 0), (SELECT pushed_seq FROM sync_state))",
         [],
@@ -397,6 +430,8 @@ pub fn apply(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize> {
+    // Merges see this device's newest changes, and the clock moves on from them.
+    flush_outbox(conn)?;
     let Some(state) = state(conn)? else { return Err(anyhow!("sync is not set up")) };
     // One statement per table and kind of write, reused for every record.
     conn.set_prepared_statement_cache_capacity(64);
@@ -728,6 +763,8 @@ mod tests {
             Ok(())
         })
         .unwrap();
+        assert_eq!(count(&db), 1, "a write goes to the outbox first");
+        flush_outbox(db.conn()).unwrap();
         let data: String =
             db.conn().query_row("SELECT data FROM sync_changes WHERE op = 'update'", [], |r| r.get(0)).unwrap();
         assert_eq!(data, r#"{"title":"Machine learning"}"#);
@@ -736,6 +773,47 @@ mod tests {
             stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
         };
         assert!(hlcs[0] < hlcs[1], "each transaction moves the clock: {hlcs:?}");
+    }
+
+    /// A write with sync set up appends to the outbox and touches neither the
+    /// log nor the state row (the pages a check-in pays for); a flush moves
+    /// the changes in the order they were made and the clock with them.
+    #[test]
+    fn writes_go_to_the_outbox_and_a_flush_keeps_their_order_and_clock() {
+        let mut db = Db::empty().unwrap();
+        enable(db.conn(), Uuid::from_bytes([1; 16]), "ana", now()).unwrap();
+        let log_and_state = |db: &Db| -> (i64, String) {
+            db.conn()
+                .query_row("SELECT (SELECT count(*) FROM sync_changes), hlc FROM sync_state", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap()
+        };
+        let before = log_and_state(&db);
+        add_course(&mut db, "c1", "ml", now());
+        checkin(&mut db, "s1", "c1", now());
+        checkin(&mut db, "s2", "c1", now() - chrono::Duration::hours(1));
+        assert_eq!(log_and_state(&db), before);
+        assert_eq!(pending(db.conn()).unwrap(), 3, "the outbox counts as pending");
+        let clock = state(db.conn()).unwrap().unwrap().hlc;
+        assert!(clock.to_string() > before.1, "the clock moved: {clock} after {}", before.1);
+
+        db.sync_write(flush_outbox).unwrap();
+        let moved: Vec<(String, String)> = {
+            let mut stmt = db.conn().prepare("SELECT record, hlc FROM sync_changes ORDER BY id").unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+        };
+        let records: Vec<&str> = moved.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(records[records.len() - 3..], ["c1", "s1", "s2"]);
+        let clocks: Vec<&str> = moved[moved.len() - 3..].iter().map(|(_, h)| h.as_str()).collect();
+        assert!(clocks[0] < clocks[1] && clocks[1] < clocks[2], "one clock per write, rising: {clocks:?}");
+        let outbox: i64 = db.conn().query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0)).unwrap();
+        assert_eq!(outbox, 0);
+        assert_eq!(state(db.conn()).unwrap().unwrap().hlc, clock, "the state row holds the clock now");
+        assert_eq!(pending(db.conn()).unwrap(), 3);
+        // The next write moves on from it.
+        checkin(&mut db, "s3", "c1", now());
+        assert!(state(db.conn()).unwrap().unwrap().hlc > clock);
     }
 
     fn add_course(db: &mut Db, uuid: &str, slug: &str, at: DateTime<Utc>) {

@@ -246,6 +246,7 @@ mod tests {
 
     /// The fields of this device's newest captured change.
     fn last_captured(db: &Db) -> (String, Option<String>) {
+        sync::flush_outbox(db.conn()).unwrap();
         db.conn()
             .query_row("SELECT op, data FROM sync_changes WHERE device IS NULL ORDER BY id DESC LIMIT 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))

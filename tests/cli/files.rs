@@ -98,7 +98,7 @@ fn a_database_from_a_newer_learnlog_is_refused_and_left_untouched() {
         assert_eq!(
             env.redact(&run.stderr),
             "error: database [HOME]/data/learnlog.db: it was written by a newer learnlog (schema version 99; \
-             this learnlog knows up to 8)\nhint: upgrade learnlog; the file was left untouched\n"
+             this learnlog knows up to 9)\nhint: upgrade learnlog; the file was left untouched\n"
         );
         assert!(env.db_bytes() == before, "`{}` changed the file", args.join(" "));
     }
@@ -157,7 +157,7 @@ fn an_older_database_migrates_after_a_backup_beside_it() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!((version, index), (8, 1));
+    assert_eq!((version, index), (9, 1));
     // The day totals were rebuilt from the sessions.
     let minutes: i64 = conn.query_row("SELECT sum(minutes) FROM day_totals", [], |r| r.get(0)).unwrap();
     assert_eq!(minutes, 30);
@@ -289,7 +289,7 @@ fn back_to_version_4(env: &TestEnv) {
         sql.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
     }
     sql.execute_batch(
-        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_batches; DROP TABLE sync_cursors;
+        "DROP TABLE sync_state; DROP TABLE sync_changes; DROP TABLE sync_outbox; DROP TABLE sync_batches; DROP TABLE sync_cursors;
          DROP INDEX sessions_marks; DROP INDEX sessions_order; DROP INDEX sessions_zero;
          DROP TABLE cohort_shares; DROP TABLE review_cache; DROP TABLE settlement_cache;
          DROP TRIGGER sessions_count_insert; DROP TRIGGER sessions_count_delete; DROP TABLE session_count;",
@@ -337,7 +337,7 @@ fn an_edit_journaled_before_version_8_is_undone_after_the_migration() {
     env.run(&["add", "course", "Rust Book", "-q"]).ok();
     env.run(&["edit", "rust-book", "--title", "The Rust Book", "-q"]).ok();
     without_new_row_images(&env);
-    env.sql().execute_batch("PRAGMA user_version = 7").unwrap();
+    env.sql().execute_batch("DROP TABLE sync_outbox; PRAGMA user_version = 7").unwrap();
     let undone = env.run(&["undo", "--json"]).ok().json();
     assert!(undone["summary"].as_str().is_some_and(|s| s.contains("edit")), "{undone}");
     let courses = env.run(&["list", "courses", "--json"]).ok().json();

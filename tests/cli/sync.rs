@@ -585,11 +585,15 @@ fn a_device_whose_push_conflicts_keeps_its_own_changes_after_new_device() {
     let (a, key, copy) = server.synced_device_and_its_copy();
     // The original numbers its next batch, and its push is cut (as if): the
     // copy then pushes its own batch under that number, and the original's
-    // push is refused as a conflict.
+    // push is refused as a conflict. (Numbering first moves the check-in
+    // from the outbox into the log, as a sync does.)
     a.run(&["checkin", "rust-book", "20m", "-q"]).ok();
     a.sql()
         .execute_batch(
-            "UPDATE sync_changes SET seq = 2 WHERE device IS NULL AND seq IS NULL;
+            "INSERT INTO sync_changes (hlc, tbl, record, op, data, seq)
+                 SELECT hlc, tbl, record, op, data, 2 FROM sync_outbox WHERE tbl IS NOT NULL ORDER BY id;
+             UPDATE sync_state SET hlc = (SELECT max(hlc) FROM sync_outbox);
+             DELETE FROM sync_outbox;
              INSERT INTO sync_batches (seq, nonce, sent_at_ms) VALUES (2, zeroblob(24), 0);",
         )
         .unwrap();
