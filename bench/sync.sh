@@ -11,7 +11,8 @@
 #   - pulling it onto an empty device (setup --key + sync), once;
 #   - `sync` with nothing to do (hyperfine median);
 #   - a check-in on a copy of the history with and without sync set up
-#     (hyperfine, the copy restored before every run), and their ratio.
+#     (hyperfine, the copy restored before every run, the two interleaved
+#     in rounds), their ratio, and the pages each writes to the WAL.
 # Prints a Markdown table, also written to bench/sync-results.md.
 set -euo pipefail
 
@@ -92,12 +93,36 @@ EOF
 (cd "$WORK/a" && sqlite3 "$WORK/a/learnlog.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null 2>&1 || true)
 cp "$WORK/a/learnlog.db" "$WORK/synced.db"
 unset LEARNLOG_CONFIG
-hyperfine -N --warmup 3 --runs 40 --prepare "bash $WORK/reset.sh" --style none --export-json "$WORK/checkin.json" \
-    "env LEARNLOG_DB=$WORK/run-plain.db $L checkin algorithms 30m -q" \
-    "env LEARNLOG_DB=$WORK/run-synced.db $L checkin algorithms 30m -q" >/dev/null
-read -r plain synced < <(python3 -c 'import json,sys
-r = [x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]]
-print(f"{r[0]:.2f} {r[1]:.2f}")' "$WORK/checkin.json")
+# Four rounds of 15 runs each, the order of the two swapped every round, so
+# a machine that slows down or speeds up midway weighs on both alike; the
+# medians are over all 60 runs of each.
+plain_cmd="env LEARNLOG_DB=$WORK/run-plain.db $L checkin algorithms 30m -q"
+synced_cmd="env LEARNLOG_DB=$WORK/run-synced.db $L checkin algorithms 30m -q"
+for round in 1 2 3 4; do
+    if (( round % 2 )); then pair=("$plain_cmd" "$synced_cmd"); else pair=("$synced_cmd" "$plain_cmd"); fi
+    hyperfine -N --warmup 3 --runs 15 --prepare "bash $WORK/reset.sh" --style none \
+        --export-json "$WORK/checkin-$round.json" "${pair[@]}" >/dev/null
+done
+read -r plain synced < <(python3 - "$WORK"/checkin-*.json <<'PY'
+import json, statistics, sys
+times = {}
+for path in sys.argv[1:]:
+    for result in json.load(open(path))["results"]:
+        synced = "run-synced.db" in result["command"]
+        times.setdefault(synced, []).extend(result["times"])
+print(f"{statistics.median(times[False]) * 1000:.2f} {statistics.median(times[True]) * 1000:.2f}")
+PY
+)
+# What the one fsync of each pays for: the pages a check-in writes to the WAL.
+frames() {
+    bash "$WORK/reset.sh"
+    env LEARNLOG_DB="$WORK/run-$1.db" "$L" checkin algorithms 30m -q
+    python3 -c 'import os, sys
+page = int.from_bytes(open(sys.argv[1], "rb").read(18)[16:18], "big")
+print((os.path.getsize(sys.argv[1] + "-wal") - 32) // (page + 24))' "$WORK/run-$1.db"
+}
+plain_frames=$(frames plain)
+synced_frames=$(frames synced)
 ratio=$(python3 -c "print(f'{$synced / $plain:.2f}')")
 
 table=$(cat <<EOF
@@ -106,8 +131,8 @@ table=$(cat <<EOF
 | first sync of the history (setup + push) | $first | ≤ 15 s |
 | pull onto an empty device (setup + sync; $sessions_b sessions arrived) | $pull | ≤ 15 s |
 | \`sync\` with nothing to do (median) | $noop ms | ≤ 30 ms |
-| check-in without sync set up (median) | $plain ms | – |
-| check-in with sync set up (median) | $synced ms | ≤ 1.1× without: **${ratio}×** |
+| check-in without sync set up (median; pages written to the WAL) | $plain ms ($plain_frames pages) | – |
+| check-in with sync set up (median; pages written to the WAL) | $synced ms ($synced_frames pages) | ≤ 1.1× without: **${ratio}×** |
 EOF
 )
 printf '%s\n' "$table" | tee "$ROOT/bench/sync-results.md"

@@ -86,6 +86,7 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<Box<dyn Outcome>> {
     } else {
         let now = ctx.clock.now();
         let db = ctx.write_db()?;
+        db.prepare_for_bulk()?;
         let written = db.write(&format!("import {name}"), now, |conn| {
             let before = day_totals(conn, &days)?;
             let merge = store::snapshot::merge(conn, &snapshot, &mut |done| progress.tick(done))?;

@@ -175,7 +175,7 @@ pub fn sync(ctx: &mut Ctx, on_step: &mut dyn FnMut(Step)) -> Result<SyncReport> 
     let step = |done| Step { label: "applying", done, total, min_steps: None };
     let db = ctx.write_db()?;
     let applied = db.sync_write(|conn| {
-        let applied = store::sync::apply(conn, &pulled, now, &mut |done, _| on_step(step(done)))?;
+        let applied = store::sync::apply(conn, pulled, now, &mut |done, _| on_step(step(done)))?;
         store::sync::finish(conn, now, skew)?;
         Ok(applied)
     })?;

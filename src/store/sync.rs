@@ -426,7 +426,7 @@ pub struct Pulled {
 /// changes). Returns how many changes were new.
 pub fn apply(
     conn: &Connection,
-    pulled: &[Pulled],
+    pulled: Vec<Pulled>,
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize> {
@@ -445,18 +445,14 @@ pub fn apply(
     let mut newest = state.hlc;
     // Records the log knew before this pull fold from the log; the others
     // (all of them, on a first pull) from the pulled changes in memory.
-    let mut memory: HashMap<(String, String), Vec<Change>> = HashMap::new();
-    for batch in pulled {
-        for change in &batch.batch.changes {
-            memory.entry((change.table.clone(), change.record.clone())).or_default().push(change.clone());
-        }
-    }
-    let known = known_records(conn, memory.keys().map(|(_, record)| record.as_str()))?;
+    let records: HashSet<&str> =
+        pulled.iter().flat_map(|batch| batch.batch.changes.iter().map(|c| c.record.as_str())).collect();
+    let known = known_records(conn, records.into_iter())?;
     {
         let mut insert = conn.prepare_cached(
             "INSERT OR IGNORE INTO sync_changes (hlc, idx, tbl, record, op, data, device, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        for batch in pulled {
+        for batch in &pulled {
             for change in &batch.batch.changes {
                 // A table this learnlog does not know (a newer device's) is
                 // kept in the log, not applied.
@@ -480,6 +476,12 @@ pub fn apply(
                  ON CONFLICT (device) DO UPDATE SET seq = max(seq, excluded.seq), last_push = coalesce(excluded.last_push, last_push)",
                 params![batch.device.to_string(), batch.seq, sent],
             )?;
+        }
+    }
+    let mut memory: HashMap<(String, String), Vec<Change>> = HashMap::new();
+    for change in pulled.into_iter().flat_map(|batch| batch.batch.changes) {
+        if !known.contains(&change.record) {
+            memory.entry((change.table.clone(), change.record.clone())).or_default().push(change);
         }
     }
     materialize(conn, touched, &Known { memory, logged: known }, progress)?;
@@ -870,7 +872,7 @@ mod tests {
         add_course(&mut b, "c2", "ml", now() + chrono::Duration::minutes(1));
         let pulled = outgoing(&mut a, da);
         for _ in 0..2 {
-            b.sync_write(|c| apply(c, &pulled, now(), &mut |_, _| {})).unwrap();
+            b.sync_write(|c| apply(c, pulled.clone(), now(), &mut |_, _| {})).unwrap();
         }
         assert_eq!(rows(&b), [("s1".to_string(), "ml".to_string(), 30)]);
         let slug: String = b.conn().query_row("SELECT slug FROM items WHERE uuid = 'c2'", [], |r| r.get(0)).unwrap();

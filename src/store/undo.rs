@@ -220,7 +220,7 @@ mod tests {
         let batches: Vec<Pulled> = (first..=last)
             .map(|seq| Pulled { device, seq, batch: sync::batch(from.conn(), seq).unwrap().unwrap().0 })
             .collect();
-        to.sync_write(|c| sync::apply(c, &batches, now, &mut |_, _| {})).unwrap();
+        to.sync_write(|c| sync::apply(c, batches, now, &mut |_, _| {})).unwrap();
     }
 
     fn write(db: &mut Db, summary: &str, now: DateTime<Utc>, sql: &str) {
