@@ -816,6 +816,20 @@ mod tests {
         // The next write moves on from it.
         checkin(&mut db, "s3", "c1", now());
         assert!(state(db.conn()).unwrap().unwrap().hlc > clock);
+        // A rehearsal (`import --dry-run`) is stamped too, and leaves nothing.
+        let outbox =
+            |db: &Db| -> i64 { db.conn().query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0)).unwrap() };
+        let before = outbox(&db);
+        let captured = db
+            .rehearse(now(), |c| {
+                c.execute("UPDATE items SET title = 'Rehearsed' WHERE uuid = 'c1'", [])?;
+                let stamped: i64 =
+                    c.query_row("SELECT count(DISTINCT hlc) FROM sync_outbox WHERE tbl IS NOT NULL", [], |r| r.get(0))?;
+                Ok(stamped)
+            })
+            .unwrap();
+        assert_eq!(captured, 2, "s3's change and the rehearsed one, each with its own clock");
+        assert_eq!(outbox(&db), before);
     }
 
     fn add_course(db: &mut Db, uuid: &str, slug: &str, at: DateTime<Utc>) {

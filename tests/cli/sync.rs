@@ -801,3 +801,38 @@ fn undo_after_a_pull_reverses_only_its_own_edit_on_every_device() {
     }
     assert_eq!(export(&a), export(&b));
 }
+
+/// A check-in with sync set up writes at most one page more to the WAL than
+/// the same check-in on the same file without: its change goes to the
+/// outbox, stamped in the same page, not to the indexed change log (which,
+/// with the clock in the state row, cost eight pages more).
+#[test]
+fn a_check_in_with_sync_set_up_writes_one_page_more_than_without() {
+    let Some(server) = server() else { return };
+    let synced = server.device("2026-11-23T10:00:00Z");
+    synced.run(&["add", "course", "Rust Book", "-q"]).ok();
+    for day in 1..=9 {
+        synced.checkin_on(&format!("2026-11-0{day}"), &["rust-book", "30m", "-q"]);
+    }
+    server.first(&synced);
+    sync(&synced);
+    synced.checkpoint();
+    // The same file, with capture off: what a device without sync writes.
+    let plain = server.device("2026-11-23T10:00:00Z");
+    std::fs::create_dir_all(plain.db_path().parent().unwrap()).unwrap();
+    std::fs::copy(synced.db_path(), plain.db_path()).unwrap();
+    plain.sql().execute_batch("UPDATE sync_state SET capture = 0").unwrap();
+    plain.checkpoint();
+
+    let wal_pages = |env: &TestEnv| -> u64 {
+        env.run(&["checkin", "rust-book", "45m", "-q"]).ok();
+        let page_size: u64 = env.sql().query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        let wal = std::fs::metadata(env.db_path().with_extension("db-wal")).unwrap().len();
+        (wal - 32) / (page_size + 24)
+    };
+    let (with_sync, without) = (wal_pages(&synced), wal_pages(&plain));
+    assert!(without > 0);
+    assert!(with_sync <= without + 1, "{with_sync} pages with sync set up against {without} without");
+    let pending = synced.run(&["sync", "status", "--json"]).ok().json();
+    assert_eq!(pending["pending"], 1, "{pending}");
+}
