@@ -495,13 +495,13 @@ pub struct CourseOpts {
     /// Price paid: 49, 49.99EUR, "$49" (an ISO 4217 code; default: config `currency`)
     #[arg(long, value_name = "MONEY")]
     pub price: Option<String>,
-    /// Number of units in the course
+    /// Number of units in the course (up to 1,000,000)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=MAX_UNITS))]
     pub units: Option<i64>,
     /// What a unit is called (module, week, lesson…)
     #[arg(long, value_name = "NAME")]
     pub unit_name: Option<String>,
-    /// Nominal length in weeks
+    /// Nominal length in weeks (up to 10,000)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=MAX_WEEKS))]
     pub weeks: Option<i64>,
     /// Start date (default: today)
@@ -732,7 +732,7 @@ pub struct CheckinArgs {
     /// A course or project and/or a duration (45m, 1h30, 1.5h, 90, 1:30), in either order
     #[arg(value_name = "REF|DURATION", num_args = 0..=2)]
     pub words: Vec<String>,
-    /// Units done in this session
+    /// Units done in this session (up to 1,000,000)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(-MAX_UNITS..=MAX_UNITS))]
     pub units: Option<i64>,
     /// Note
@@ -1021,4 +1021,41 @@ pub fn parse() -> anyhow::Result<Cli> {
         }
     }
     err.exit()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// The bounds the help states are the ones the parser enforces.
+    #[test]
+    fn the_help_states_the_unit_and_week_bounds() {
+        let thousands = |n: i64| {
+            let digits = n.to_string();
+            let mut grouped = String::new();
+            for (i, digit) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                    grouped.push(',');
+                }
+                grouped.push(digit);
+            }
+            grouped
+        };
+        let help = |path: &[&str], arg: &str| -> String {
+            let mut command = Cli::command();
+            // Subcommands' arguments are made only when needed (`defer`).
+            command.build();
+            for name in path {
+                command = command.find_subcommand(name).unwrap().clone();
+            }
+            let arg = command.get_arguments().find(|a| a.get_id() == arg).unwrap();
+            arg.get_help().unwrap().to_string()
+        };
+        let units = format!("up to {}", thousands(MAX_UNITS));
+        assert!(help(&["add", "course"], "units").contains(&units));
+        assert!(help(&["checkin"], "units").contains(&units));
+        assert!(help(&["add", "course"], "weeks").contains(&format!("up to {}", thousands(MAX_WEEKS))));
+    }
 }
