@@ -1,6 +1,7 @@
-//! The local side of sync, all its SQL: the state row, the change log the
-//! capture triggers fill, batches for the server, and applying pulled
-//! changes by the merge rules of `sync::merge` (docs/sync.md).
+//! The local side of sync, all its SQL: the state row, the outbox the
+//! capture triggers fill and the change log it is moved into, batches for
+//! the server, and applying pulled changes by the merge rules of
+//! `sync::merge` (docs/sync.md).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
