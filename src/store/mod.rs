@@ -39,8 +39,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Pragmas of every connection. A commit is acknowledged only once the WAL
 /// is on disk (`synchronous = FULL`), so a check-in that printed its line
-/// survives a power cut. The WAL is checkpointed every 256 pages (about 20
-/// check-ins) and truncated back to 1 MiB afterwards.
+/// survives a power cut. SQLite's own checkpoints are off: the writer that
+/// takes the WAL past `WAL_LIMIT_BYTES` checkpoints and truncates it
+/// (`Db::after_commit`).
 const DURABLE_WAL: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; \
      PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 1048576;";
 
@@ -452,7 +453,6 @@ fn describe(path: &Option<PathBuf>, err: anyhow::Error) -> anyhow::Error {
     err.context(format!("database {}", path.display()))
 }
 
-/// Creates an empty file readable only by its owner, and its directory (0700).
 /// The database's write-ahead log, `FILE-wal`.
 fn wal_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -477,6 +477,7 @@ fn sync_folder_of(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Creates an empty file readable only by its owner, and its directory (0700).
 pub fn create_private_file(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;

@@ -38,7 +38,7 @@ impl Scope {
 }
 
 /// The order session numbers count in: the same on every device.
-const ORDER: &str = "study_day, coalesce(started_at, ''), uuid";
+pub(crate) const ORDER: &str = "study_day, coalesce(started_at, ''), uuid";
 
 /// A session's columns, then its number, for `from_row`.
 const COLUMNS: &str = "s.id, s.uuid, i.slug, s.item_id, s.study_day, s.started_at, s.utc_offset, s.minutes,

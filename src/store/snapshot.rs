@@ -93,10 +93,14 @@ pub fn read_all_but_sessions(conn: &Connection) -> Result<(Snapshot, UuidOf)> {
 
 /// Every stored column of every session, in number order: what both the
 /// parsed and the as-stored export read.
-const SESSIONS_IN_ORDER: &str =
-    "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at,
-            amended_at, prior_study_day, prior_item_id, prior_minutes, prior_units, progress_to
-     FROM sessions ORDER BY study_day, coalesce(started_at, ''), uuid";
+fn sessions_in_order() -> String {
+    format!(
+        "SELECT uuid, item_id, study_day, started_at, utc_offset, minutes, units, note, level, created_at, updated_at,
+                amended_at, prior_study_day, prior_item_id, prior_minutes, prior_units, progress_to
+         FROM sessions ORDER BY {}",
+        super::sessions::ORDER
+    )
+}
 
 /// Calls `each` with every session as an export record, by study day, one
 /// row at a time (an export of years of sessions never holds them all).
@@ -105,7 +109,7 @@ pub fn for_each_session(
     uuid_of: &UuidOf,
     mut each: impl FnMut(SessionRecord) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(SESSIONS_IN_ORDER)?;
+    let mut stmt = conn.prepare(&sessions_in_order())?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let item_id: Option<i64> = r.get(1)?;
@@ -210,7 +214,7 @@ fn for_each_stored_session(
     uuid_of: &UuidOf,
     mut each: impl FnMut(&StoredSession<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(SESSIONS_IN_ORDER)?;
+    let mut stmt = conn.prepare(&sessions_in_order())?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
